@@ -1,0 +1,515 @@
+//! `hash`: a CRM export in, a hashed file out. Runs on the org's own machine.
+//!
+//! The pipeline streams: a reader thread parses records into chunks, rayon normalizes and
+//! hashes sub-chunks in parallel (each worker reusing its own buffers and cloning the
+//! pre-keyed HMAC states), and the main thread feeds the rows to a content-ordered sorter
+//! that spills to disk past a memory budget. Every input data row yields exactly one output
+//! row, so counts reconcile downstream; a row that cannot be read properly (wrong number of
+//! fields, undecodable text) yields empty tokens and is counted, never silently dropped.
+//! Problems are reported by row number and column name only.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::columns::{self, ColumnMap, Overrides, Role};
+use crate::csvio;
+use crate::error::{Error, Result};
+use crate::hashfile::{self, FileKind, Metadata, SPEC_VERSION};
+use crate::key::ConsortiumKey;
+use crate::label::{OrgLabel, Round};
+use crate::normalize::Problem;
+use crate::outfile::AtomicFile;
+use crate::progress::Progress;
+use crate::record::{Fields, RecordNormalizer, Rules};
+use crate::rowsort::{self, RowSorter};
+use crate::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+
+/// Stands in for a cell that is not valid UTF-8: every normalizer rejects it as invalid.
+const UNDECODABLE: &str = "\u{FFFD}";
+const CHUNK_ROWS: usize = 32 * 1024;
+const SUB_CHUNK_ROWS: usize = 2 * 1024;
+/// Distinct values tracked per kept column before it is called identifying outright.
+const DISTINCT_CAP: usize = 1 << 20;
+
+/// What to hash and how.
+#[derive(Clone, Debug)]
+pub struct HashOptions {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub org: OrgLabel,
+    pub round: Round,
+    pub kind: FileKind,
+    /// Columns copied in clear (voter files only): precinct, districts, county.
+    pub keep: Vec<String>,
+    pub overrides: Overrides,
+    /// The field delimiter; sniffed from the header when `None`.
+    pub delimiter: Option<u8>,
+    pub rules: Rules,
+    pub force: bool,
+    /// Memory for buffered output rows before they spill to scratch files.
+    pub memory_budget: usize,
+}
+
+impl HashOptions {
+    pub fn new(input: &Path, output: &Path, org: OrgLabel) -> HashOptions {
+        HashOptions {
+            input: input.to_path_buf(),
+            output: output.to_path_buf(),
+            org,
+            round: Round::none(),
+            kind: FileKind::Members,
+            keep: Vec::new(),
+            overrides: Overrides::default(),
+            delimiter: None,
+            rules: Rules::default(),
+            force: false,
+            memory_budget: rowsort::DEFAULT_BUDGET,
+        }
+    }
+}
+
+/// Counts for one token kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindCounts {
+    pub tokens: u64,
+    pub invalid: u64,
+    pub missing: u64,
+}
+
+/// A problem found on one row; never carries the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowProblem {
+    /// The kind's value is present but does not normalize.
+    Invalid(Kind),
+    /// The row has a different number of fields than the header.
+    Ragged,
+    /// An identifier cell in this column is not valid UTF-8.
+    Undecodable(usize),
+}
+
+/// What a hash run did.
+#[derive(Clone, Debug, Default)]
+pub struct HashReport {
+    pub rows: u64,
+    pub per_kind: [KindCounts; 5],
+    pub ragged_rows: u64,
+    pub undecodable_rows: u64,
+    pub rows_without_token: u64,
+    /// (spreadsheet row number, problem), in row order.
+    pub problems: Vec<(u64, RowProblem)>,
+    /// Kept columns that hold a distinct value on nearly every row: (name, distinct share).
+    pub identifying_kept: Vec<(String, f64)>,
+    pub metadata: Option<Metadata>,
+}
+
+/// The plan of a hash run: input opened, columns chosen, nothing written yet.
+pub struct HashPlan {
+    options: HashOptions,
+    headers: Vec<String>,
+    map: ColumnMap,
+    keep_idx: Vec<usize>,
+    delimiter: u8,
+    input_len: u64,
+}
+
+impl HashPlan {
+    /// Reads the header, chooses columns and checks the options.
+    pub fn new(options: HashOptions) -> Result<HashPlan> {
+        crate::outfile::check_writable(&options.output, options.force)?;
+        let path = &options.input;
+        let input_len = std::fs::metadata(path).map_err(Error::io(path))?.len();
+        let (mut reader, delimiter) = csvio::open_reader(path, options.delimiter)?;
+        let headers = csvio::read_headers(&mut reader, path)?;
+        let columns_error = |why: String| Error::Columns {
+            path: path.clone(),
+            why,
+        };
+        let map = columns::detect(&headers, &options.overrides).map_err(columns_error)?;
+        if !map.has_identifier() {
+            return Err(columns_error(format!(
+                "no identifier column found: need an email, a phone, or first name + last name + zip \
+                 column (header has {} columns; name them with {})",
+                headers.len(),
+                Role::ALL.map(Role::flag).join(", ")
+            )));
+        }
+        if !options.keep.is_empty() && options.kind != FileKind::Voters {
+            return Err(Error::Usage(
+                "--keep is only for voter files (--kind voters): a member list carries tokens only"
+                    .into(),
+            ));
+        }
+        let mut keep_idx = Vec::new();
+        for name in &options.keep {
+            let i = columns::find_header(&headers, name).ok_or_else(|| {
+                columns_error(format!(
+                    "--keep names column '{name}', which is not in the header"
+                ))
+            })?;
+            let identifying = Role::ALL
+                .iter()
+                .filter(|&&r| r != Role::Zip)
+                .find(|&&r| map.get(r) == Some(i));
+            if let Some(role) = identifying {
+                return Err(columns_error(format!(
+                    "--keep column '{name}' is the {role} column: identifiers are never copied in clear"
+                )));
+            }
+            keep_idx.push(i);
+        }
+        Ok(HashPlan {
+            options,
+            headers,
+            map,
+            keep_idx,
+            delimiter,
+            input_len,
+        })
+    }
+
+    /// Which header plays which role, for the user to check.
+    pub fn columns_used(&self) -> Vec<(Role, Option<String>)> {
+        Role::ALL
+            .iter()
+            .map(|&r| (r, self.map.get(r).map(|i| self.headers[i].clone())))
+            .collect()
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    pub fn kept_columns(&self) -> Vec<String> {
+        self.keep_idx
+            .iter()
+            .map(|&i| self.headers[i].clone())
+            .collect()
+    }
+
+    /// Hashes the input into the output file.
+    pub fn run(&self, key: &ConsortiumKey, progress: &dyn Progress) -> Result<HashReport> {
+        let opts = &self.options;
+        let keys = TokenKeys::derive(key, &opts.round);
+        let mut out = AtomicFile::create(&opts.output, opts.force)?;
+        let mut sorter = RowSorter::new(&opts.output, opts.memory_budget, Kind::ALL.len());
+        let mut report = HashReport::default();
+        let mut distinct: Vec<HashSet<u64>> = vec![HashSet::new(); self.keep_idx.len()];
+        let ctx = RowContext {
+            map: &self.map,
+            keep: &self.keep_idx,
+            width: self.headers.len(),
+            keys: &keys,
+            rules: opts.rules,
+        };
+        progress.start(self.input_len);
+
+        let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Result<Chunk>>(2);
+        let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<csv::ByteRecord>>();
+        std::thread::scope(|scope| -> Result<()> {
+            let input = opts.input.clone();
+            let (delimiter, progress_total) = (self.delimiter, self.input_len);
+            scope.spawn(move || {
+                read_chunks(&input, delimiter, chunk_tx, recycle_rx, progress_total)
+            });
+            for chunk in chunk_rx {
+                let chunk = chunk?;
+                let parts: Vec<Processed> = chunk.records[..chunk.len]
+                    .par_chunks(SUB_CHUNK_ROWS)
+                    .enumerate()
+                    .map_init(
+                        || RecordNormalizer::new(ctx.rules),
+                        |norm, (i, records)| {
+                            let first_row = chunk.first_row + (i * SUB_CHUNK_ROWS) as u64;
+                            process(records, first_row, &ctx, norm)
+                        },
+                    )
+                    .collect();
+                for part in parts {
+                    report.absorb(&part);
+                    let mut start = 0;
+                    for &end in &part.ends {
+                        sorter.push(&part.out[start..end as usize])?;
+                        start = end as usize;
+                    }
+                    for (set, hashes) in distinct.iter_mut().zip(&part.kept_hashes) {
+                        if set.len() < DISTINCT_CAP {
+                            set.extend(hashes);
+                        }
+                    }
+                }
+                progress.update(chunk.end_byte);
+                let _ = recycle_tx.send(chunk.records);
+            }
+            Ok(())
+        })?;
+        progress.finish();
+
+        for (i, set) in distinct.iter().enumerate() {
+            let share = set.len() as f64 / report.rows.max(1) as f64;
+            if set.len() >= DISTINCT_CAP || (report.rows >= 50 && share >= 0.9) {
+                report
+                    .identifying_kept
+                    .push((self.headers[self.keep_idx[i]].clone(), share));
+            }
+        }
+        let meta = Metadata {
+            spec: SPEC_VERSION,
+            kind: opts.kind,
+            org: opts.org.clone(),
+            round: opts.round.clone(),
+            fingerprint: key.fingerprint(),
+            rows: report.rows,
+            tokens: report.per_kind.map(|c| c.tokens),
+        };
+        let io = Error::io(&opts.output);
+        meta.write_to(&mut out).map_err(io)?;
+        out.write_all(&hashfile::header_line(&self.kept_columns()))
+            .map_err(Error::io(&opts.output))?;
+        sorter.finish(&mut out)?;
+        out.commit()?;
+        report.metadata = Some(meta);
+        Ok(report)
+    }
+}
+
+impl HashReport {
+    fn absorb(&mut self, part: &Processed) {
+        self.rows += part.ends.len() as u64;
+        for (total, c) in self.per_kind.iter_mut().zip(&part.counts.per_kind) {
+            total.tokens += c.tokens;
+            total.invalid += c.invalid;
+            total.missing += c.missing;
+        }
+        self.ragged_rows += part.counts.ragged;
+        self.undecodable_rows += part.counts.undecodable;
+        self.rows_without_token += part.counts.no_token;
+        self.problems.extend_from_slice(&part.problems);
+    }
+
+    /// Row numbers with a given problem.
+    pub fn rows_with(&self, problem: RowProblem) -> Vec<u64> {
+        self.problems
+            .iter()
+            .filter(|(_, p)| *p == problem)
+            .map(|(r, _)| *r)
+            .collect()
+    }
+}
+
+struct Chunk {
+    /// Spreadsheet row number of the first record (the header is row 1).
+    first_row: u64,
+    records: Vec<csv::ByteRecord>,
+    len: usize,
+    end_byte: u64,
+}
+
+fn read_chunks(
+    input: &Path,
+    delimiter: u8,
+    tx: mpsc::SyncSender<Result<Chunk>>,
+    recycle: mpsc::Receiver<Vec<csv::ByteRecord>>,
+    total: u64,
+) {
+    let (mut reader, _) = match csvio::open_reader(input, Some(delimiter)) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(Err(e));
+            return;
+        }
+    };
+    if let Err(e) = reader.byte_headers() {
+        let _ = tx.send(Err(csvio::csv_error(input, 1, &e)));
+        return;
+    }
+    let mut next_row = 2u64;
+    loop {
+        let mut records = recycle.try_recv().unwrap_or_default();
+        records.resize_with(CHUNK_ROWS, csv::ByteRecord::new);
+        let mut len = 0;
+        while len < CHUNK_ROWS {
+            match reader.read_byte_record(&mut records[len]) {
+                Ok(true) => len += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    let _ = tx.send(Err(csvio::csv_error(input, next_row + len as u64, &e)));
+                    return;
+                }
+            }
+        }
+        if len == 0 {
+            return;
+        }
+        let end_byte = if len < CHUNK_ROWS {
+            total
+        } else {
+            reader.position().byte()
+        };
+        let chunk = Chunk {
+            first_row: next_row,
+            records,
+            len,
+            end_byte,
+        };
+        next_row += len as u64;
+        if tx.send(Ok(chunk)).is_err() || len < CHUNK_ROWS {
+            return;
+        }
+    }
+}
+
+struct RowContext<'a> {
+    map: &'a ColumnMap,
+    keep: &'a [usize],
+    width: usize,
+    keys: &'a TokenKeys,
+    rules: Rules,
+}
+
+#[derive(Default)]
+struct Counts {
+    per_kind: [KindCounts; 5],
+    ragged: u64,
+    undecodable: u64,
+    no_token: u64,
+}
+
+/// The hashed rows of a sub-chunk, back to back, with their end offsets.
+struct Processed {
+    out: Vec<u8>,
+    ends: Vec<u32>,
+    counts: Counts,
+    problems: Vec<(u64, RowProblem)>,
+    kept_hashes: Vec<Vec<u64>>,
+}
+
+fn process(
+    records: &[csv::ByteRecord],
+    first_row: u64,
+    ctx: &RowContext,
+    norm: &mut RecordNormalizer,
+) -> Processed {
+    let row_bytes = TOKEN_HEX_LEN * 5 + 8 + ctx.keep.len() * 16;
+    let mut p = Processed {
+        out: Vec::with_capacity(records.len() * row_bytes),
+        ends: Vec::with_capacity(records.len()),
+        counts: Counts::default(),
+        problems: Vec::new(),
+        kept_hashes: vec![Vec::with_capacity(records.len()); ctx.keep.len()],
+    };
+    let mut hex = [0u8; TOKEN_HEX_LEN];
+    for (i, record) in records.iter().enumerate() {
+        let row = first_row + i as u64;
+        if record.len() != ctx.width {
+            p.counts.ragged += 1;
+            p.counts.no_token += 1;
+            p.problems.push((row, RowProblem::Ragged));
+            p.out.extend_from_slice(b",,,,");
+            for _ in ctx.keep {
+                p.out.push(b',');
+            }
+            p.out.push(b'\n');
+            p.ends.push(p.out.len() as u32);
+            continue;
+        }
+        let mut undecodable = false;
+        let mut cell = |role: Role| {
+            ctx.map
+                .get(role)
+                .map(|i| match std::str::from_utf8(&record[i]) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        undecodable = true;
+                        p.problems.push((row, RowProblem::Undecodable(i)));
+                        UNDECODABLE
+                    }
+                })
+        };
+        let fields = Fields {
+            email: cell(Role::Email),
+            phone: cell(Role::Phone),
+            first: cell(Role::First),
+            last: cell(Role::Last),
+            zip: cell(Role::Zip),
+            address: cell(Role::Address),
+            dob: cell(Role::Dob),
+        };
+        p.counts.undecodable += u64::from(undecodable);
+        let results = norm.normalize(&fields);
+        let mut any = false;
+        for kind in Kind::ALL {
+            if kind.index() > 0 {
+                p.out.push(b',');
+            }
+            let counts = &mut p.counts.per_kind[kind.index()];
+            match results[kind.index()] {
+                Ok(value) => {
+                    ctx.keys.token_hex(kind, value, &mut hex);
+                    p.out.extend_from_slice(&hex);
+                    counts.tokens += 1;
+                    any = true;
+                }
+                Err(Problem::Missing) => counts.missing += 1,
+                Err(Problem::Invalid) => {
+                    counts.invalid += 1;
+                    p.problems.push((row, RowProblem::Invalid(kind)));
+                }
+            }
+        }
+        p.counts.no_token += u64::from(!any);
+        for (k, &i) in ctx.keep.iter().enumerate() {
+            p.out.push(b',');
+            let value = &record[i];
+            match std::str::from_utf8(value) {
+                Ok(s) => csvio::push_field(&mut p.out, s.trim().as_bytes()),
+                Err(_) => {
+                    csvio::push_field(&mut p.out, String::from_utf8_lossy(value).trim().as_bytes())
+                }
+            }
+            let mut h = DefaultHasher::new();
+            value.hash(&mut h);
+            p.kept_hashes[k].push(h.finish());
+        }
+        p.out.push(b'\n');
+        p.ends.push(p.out.len() as u32);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{self, CountryCode};
+
+    #[test]
+    fn undecodable_marker_is_invalid_everywhere() {
+        let mut out = String::new();
+        let mut scratch = String::new();
+        let invalid = Err(Problem::Invalid);
+        assert_eq!(normalize::email(UNDECODABLE, &mut out), invalid);
+        assert_eq!(
+            normalize::phone(UNDECODABLE, CountryCode::NANP, &mut out),
+            invalid
+        );
+        assert_eq!(
+            normalize::phone(UNDECODABLE, CountryCode::parse("44").unwrap(), &mut out),
+            invalid
+        );
+        assert_eq!(
+            normalize::first_name(UNDECODABLE, &mut scratch, &mut out),
+            invalid
+        );
+        assert_eq!(
+            normalize::last_name(UNDECODABLE, &mut scratch, &mut out),
+            invalid
+        );
+        assert_eq!(normalize::zip5(UNDECODABLE, &mut out), invalid);
+        assert_eq!(normalize::house(UNDECODABLE, &mut out), invalid);
+        assert_eq!(normalize::yob(UNDECODABLE, 2026, &mut out), invalid);
+    }
+}
