@@ -1,0 +1,315 @@
+//! `blindmatch hash`: an org's CRM export to a hashed file, on the org's machine.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use blindmatch::columns::{Overrides, Role};
+use blindmatch::hash::{HashOptions, HashPlan, HashReport, RowProblem};
+use blindmatch::hashfile::FileKind;
+use blindmatch::key::ConsortiumKey;
+use blindmatch::label::{OrgLabel, Round};
+use blindmatch::normalize::CountryCode;
+use blindmatch::record::Rules;
+use blindmatch::token::Kind;
+
+use crate::ui::{Ui, thousands};
+
+const EXAMPLES: &str = "\
+Examples:
+  A member list (columns detected from ActionKit, Action Network, EveryAction/VAN, Salsa
+  and North Carolina voter file headers):
+    blindmatch hash --key consortium.key --org union-local-1 members.csv -o union.hashed.csv
+
+  Name the columns yourself:
+    blindmatch hash --key k.key --org tenants --email-col 'E-mail 1' --zip-col Postcode \\
+        export.tsv -o tenants.hashed.csv
+
+  A voter file, keeping geography columns in clear:
+    blindmatch hash --key k.key --org voters --kind voters \\
+        --keep precinct_abbrv,cong_dist_abbrv,nc_house_abbrv ncvoter.txt -o voters.hashed.csv
+
+  An unsubscribe list:
+    blindmatch hash --key k.key --org union-local-1 --kind suppression optouts.csv -o optouts.hashed.csv
+
+Rows are numbered as a spreadsheet shows them: the header is row 1.
+Load a hashed file with DuckDB: read_csv('f.csv', comment='#'); pandas: read_csv('f.csv', comment='#').";
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    Members,
+    Voters,
+    Suppression,
+}
+
+/// Turn a CRM export into a hashed file of keyed tokens.
+///
+/// Reads CSV or TSV (delimiter sniffed; UTF-8 with or without BOM), writes one row of
+/// tokens per input row (email, phone, name_zip, name_addr, name_yob_zip; empty where a
+/// kind cannot be formed) in an order unrelated to the input's, with the file's metadata
+/// in leading '#' lines. No input value is ever written or printed.
+#[derive(clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// The CRM export to hash.
+    input: PathBuf,
+
+    /// Where to write the hashed file.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+
+    /// The consortium key file.
+    #[arg(long, value_name = "KEYFILE")]
+    key: PathBuf,
+
+    /// Your org's label, e.g. union-local-1 (letters, digits, '.', '_', '-').
+    #[arg(long, value_name = "LABEL")]
+    org: String,
+
+    /// The matching round, e.g. nyc-primary-2026; tokens of different rounds never match.
+    #[arg(long, value_name = "ROUND")]
+    round: Option<String>,
+
+    /// What the file is.
+    #[arg(long, value_enum, default_value = "members")]
+    kind: KindArg,
+
+    /// Voter files only: geography columns to copy in clear (precinct, districts, county).
+    #[arg(long, value_delimiter = ',', value_name = "COL,...")]
+    keep: Vec<String>,
+
+    /// The email column (default: detected from the header).
+    #[arg(long, value_name = "COL")]
+    email_col: Option<String>,
+    /// The phone column.
+    #[arg(long, value_name = "COL")]
+    phone_col: Option<String>,
+    /// The first-name column.
+    #[arg(long, value_name = "COL")]
+    first_col: Option<String>,
+    /// The last-name column.
+    #[arg(long, value_name = "COL")]
+    last_col: Option<String>,
+    /// The zip code column.
+    #[arg(long, value_name = "COL")]
+    zip_col: Option<String>,
+    /// The street address column (its house number is used).
+    #[arg(long, value_name = "COL")]
+    address_col: Option<String>,
+    /// The date-of-birth or birth-year column.
+    #[arg(long, value_name = "COL")]
+    dob_col: Option<String>,
+
+    /// Field delimiter: one character, or 'tab' (default: sniffed from the header).
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+
+    /// Country calling code for phone numbers written without one.
+    #[arg(long, default_value = "1", value_name = "CODE")]
+    default_country_code: String,
+
+    /// List the row numbers of invalid values and unreadable rows (never the values).
+    #[arg(long)]
+    report_invalid: bool,
+
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_delimiter(text: &str) -> Result<u8> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
+        _ => bail!("--delimiter takes one ASCII character or 'tab'"),
+    }
+}
+
+fn options(args: &Args) -> Result<HashOptions> {
+    let org = OrgLabel::new(&args.org)?;
+    let mut opts = HashOptions::new(&args.input, &args.output, org);
+    if let Some(round) = &args.round {
+        opts.round = Round::new(round)?;
+    }
+    opts.kind = match args.kind {
+        KindArg::Members => FileKind::Members,
+        KindArg::Voters => FileKind::Voters,
+        KindArg::Suppression => FileKind::Suppression,
+    };
+    opts.keep = args
+        .keep
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let chosen = [
+        (Role::Email, &args.email_col),
+        (Role::Phone, &args.phone_col),
+        (Role::First, &args.first_col),
+        (Role::Last, &args.last_col),
+        (Role::Zip, &args.zip_col),
+        (Role::Address, &args.address_col),
+        (Role::Dob, &args.dob_col),
+    ];
+    opts.overrides = Overrides {
+        by_role: chosen
+            .into_iter()
+            .filter_map(|(role, col)| col.clone().map(|c| (role, c)))
+            .collect(),
+    };
+    opts.delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+    let default_country = CountryCode::parse(&args.default_country_code)
+        .context("--default-country-code takes 1 to 3 digits, not starting with 0")?;
+    opts.rules = Rules {
+        default_country,
+        ..Rules::default()
+    };
+    opts.force = args.force;
+    Ok(opts)
+}
+
+pub fn run(args: Args, ui: &Ui) -> Result<()> {
+    let opts = options(&args)?;
+    let key = ConsortiumKey::load(&args.key)?;
+    let plan = HashPlan::new(opts)?;
+    let delimiter = match plan.delimiter() {
+        b'\t' => "tab".to_string(),
+        d => format!("'{}'", d as char),
+    };
+    ui.info(format!(
+        "reading {} ({delimiter}-delimited)",
+        args.input.display()
+    ));
+    for (role, column) in plan.columns_used() {
+        match column {
+            Some(c) => ui.info(format!("  {:<20} <- column '{c}'", role.name())),
+            None => ui.info(format!(
+                "  {:<20} (no column; set {} if there is one)",
+                role.name(),
+                role.flag()
+            )),
+        }
+    }
+    for kept in plan.kept_columns() {
+        ui.info(format!("  kept in clear        <- column '{kept}'"));
+    }
+    let started = Instant::now();
+    let bar = ui.progress("hashing");
+    let report = plan.run(&key, &bar)?;
+    let seconds = started.elapsed().as_secs_f64();
+    summarize(&report, &args, seconds, ui);
+    Ok(())
+}
+
+fn summarize(report: &HashReport, args: &Args, seconds: f64, ui: &Ui) {
+    ui.info(format!(
+        "hashed {} rows -> {} in {seconds:.2} s ({} rows/s)",
+        thousands(report.rows),
+        args.output.display(),
+        thousands((report.rows as f64 / seconds.max(1e-9)) as u64)
+    ));
+    ui.info(format!(
+        "  {:<14}{:>12}{:>12}{:>12}",
+        "kind", "tokens", "invalid", "missing"
+    ));
+    for kind in Kind::ALL {
+        let c = report.per_kind[kind.index()];
+        ui.info(format!(
+            "  {:<14}{:>12}{:>12}{:>12}",
+            kind.name(),
+            thousands(c.tokens),
+            thousands(c.invalid),
+            thousands(c.missing)
+        ));
+    }
+    ui.info(format!(
+        "  rows with no token: {}; wrong number of fields: {}; not UTF-8: {}",
+        thousands(report.rows_without_token),
+        thousands(report.ragged_rows),
+        thousands(report.undecodable_rows)
+    ));
+    if let Some(meta) = &report.metadata {
+        ui.info(format!(
+            "  key fingerprint {}, round {}",
+            meta.fingerprint, meta.round
+        ));
+    }
+    if report.rows == 0 {
+        ui.warn(format!(
+            "{} has a header but no data rows",
+            args.input.display()
+        ));
+    }
+    if report.ragged_rows > 0 {
+        ui.warn(format!(
+            "{} rows have a different number of fields than the header (often an unbalanced quote); \
+             their tokens are empty{}",
+            thousands(report.ragged_rows),
+            hint(args)
+        ));
+    }
+    if report.undecodable_rows > 0 {
+        ui.warn(format!(
+            "{} rows have identifier cells that are not UTF-8 (re-save the export as UTF-8); \
+             those values were treated as invalid{}",
+            thousands(report.undecodable_rows),
+            hint(args)
+        ));
+    }
+    for (column, share) in &report.identifying_kept {
+        ui.warn(format!(
+            "kept column '{column}' has a distinct value on {:.0}% of rows: it identifies people. \
+             Keep only geography (precinct, districts, county).",
+            share * 100.0
+        ));
+    }
+    if args.report_invalid {
+        report_rows(report, ui);
+    }
+}
+
+fn hint(args: &Args) -> &'static str {
+    if args.report_invalid {
+        ""
+    } else {
+        " (--report-invalid lists the rows)"
+    }
+}
+
+fn report_rows(report: &HashReport, ui: &Ui) {
+    let list = |rows: Vec<u64>| {
+        rows.iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for kind in Kind::ALL {
+        let rows = report.rows_with(RowProblem::Invalid(kind));
+        if !rows.is_empty() {
+            ui.info(format!("  {} invalid at rows: {}", kind.name(), list(rows)));
+        }
+    }
+    let ragged = report.rows_with(RowProblem::Ragged);
+    if !ragged.is_empty() {
+        ui.info(format!(
+            "  wrong number of fields at rows: {}",
+            list(ragged)
+        ));
+    }
+    let mut undecodable: Vec<(u64, usize)> = report
+        .problems
+        .iter()
+        .filter_map(|&(row, p)| match p {
+            RowProblem::Undecodable(col) => Some((row, col + 1)),
+            _ => None,
+        })
+        .collect();
+    undecodable.dedup();
+    if !undecodable.is_empty() {
+        let cells: Vec<String> = undecodable
+            .iter()
+            .map(|(r, c)| format!("row {r} column {c}"))
+            .collect();
+        ui.info(format!("  not UTF-8 at: {}", cells.join(", ")));
+    }
+}
