@@ -1,0 +1,9 @@
+//! Integration tests: each test writes fixtures into its own temp directory and runs the
+//! real `blindmatch` binary there (the xsv / ripgrep "workdir" style).
+
+mod workdir;
+
+mod hash;
+mod independent;
+mod keygen;
+mod privacy;

@@ -1,0 +1,173 @@
+//! A temp directory with the binary at hand: write fixtures, run commands, read outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+/// The fixed key used by tests that need reproducible tokens.
+pub const TEST_KEY_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, contents).unwrap();
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn read_string(&self, name: &str) -> String {
+        String::from_utf8(self.read(name)).unwrap()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_blindmatch"));
+        cmd.current_dir(self.dir())
+            .args(args)
+            .env_remove("NO_COLOR");
+        cmd
+    }
+
+    /// Runs and returns the output, whatever the exit status.
+    pub fn output(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run blindmatch")
+    }
+
+    /// Runs and asserts success.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let out = self.output(args);
+        assert!(
+            out.status.success(),
+            "blindmatch {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Runs and asserts failure; returns stderr.
+    pub fn fail(&self, args: &[&str]) -> String {
+        let out = self.output(args);
+        assert!(
+            !out.status.success(),
+            "blindmatch {args:?} should have failed"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    }
+
+    /// Writes the fixed test key as `k.key` (mode 0600).
+    pub fn fixed_key(&self) -> &'static str {
+        self.write("k.key", format!("blindmatch-key-v1 {TEST_KEY_HEX}\n"));
+        set_mode(&self.path("k.key"), 0o600);
+        "k.key"
+    }
+
+    /// Hashes `input` as org `org` with the fixed key, plus extra args; returns stderr.
+    pub fn hash(&self, input: &str, output: &str, org: &str, extra: &[&str]) -> String {
+        let key = self.fixed_key();
+        let mut args = vec!["hash", "--key", key, "--org", org, input, "-o", output];
+        args.extend_from_slice(extra);
+        String::from_utf8_lossy(&self.run(&args).stderr).to_string()
+    }
+
+    /// Every file in the directory tree (name, bytes).
+    pub fn all_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push((path.clone(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir(), &mut out);
+        out
+    }
+}
+
+#[cfg(unix)]
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A parsed hashed file: metadata lines (without '# '), header, rows.
+pub struct Hashed {
+    pub meta: Vec<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Hashed {
+    pub fn parse(bytes: &[u8]) -> Hashed {
+        let text = std::str::from_utf8(bytes).expect("hashed files are UTF-8");
+        let meta = text
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.trim_start_matches("# ").to_string())
+            .collect();
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(bytes);
+        let header = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        Hashed { meta, header, rows }
+    }
+
+    pub fn meta(&self, key: &str) -> String {
+        self.meta
+            .iter()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(':')))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no metadata {key}"))
+    }
+
+    pub fn column(&self, name: &str) -> Vec<String> {
+        let i = self.header.iter().position(|h| h == name).unwrap();
+        self.rows.iter().map(|r| r[i].clone()).collect()
+    }
+
+    /// Non-empty tokens of a column.
+    pub fn tokens(&self, name: &str) -> Vec<String> {
+        let mut t: Vec<String> = self
+            .column(name)
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect();
+        t.sort();
+        t
+    }
+}
