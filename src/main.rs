@@ -45,7 +45,7 @@ struct Cli {
 enum Command {
     Keygen(cmd::keygen::Args),
     Fingerprint(cmd::fingerprint::Args),
-    Hash(cmd::hash::Args),
+    Hash(Box<cmd::hash::Args>),
 }
 
 fn main() -> ExitCode {
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen(args) => cmd::keygen::run(args, &ui),
         Command::Fingerprint(args) => cmd::fingerprint::run(args, &ui),
-        Command::Hash(args) => cmd::hash::run(args, &ui),
+        Command::Hash(args) => cmd::hash::run(*args, &ui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -264,8 +264,11 @@ fn number(s: &[u8]) -> u32 {
     s.iter().fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
 }
 
-/// Splits a date into (year, month, day) digit slices, for the formats the spec allows.
-fn date_parts(s: &[u8]) -> Option<(&[u8], Option<&[u8]>, Option<&[u8]>)> {
+/// Year, month and day digits of a date; month and day are absent for a bare year.
+type DateParts<'a> = (&'a [u8], Option<&'a [u8]>, Option<&'a [u8]>);
+
+/// Splits a date into its digit slices, for the formats the spec allows.
+fn date_parts(s: &[u8]) -> Option<DateParts<'_>> {
     match s.len() {
         4 if all_digits(s) => return Some((s, None, None)),
         8 if all_digits(s) => return Some((&s[..4], Some(&s[4..6]), Some(&s[6..]))),
