@@ -22,6 +22,7 @@ pub mod outfile;
 pub mod progress;
 pub mod record;
 pub mod rowsort;
+pub mod synth;
 pub mod token;
 
 pub use error::{Error, Result};

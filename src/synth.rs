@@ -1,0 +1,596 @@
+//! Synthetic people, CRM exports and voter files, for the demo, tests and benchmarks.
+//!
+//! Everything is generated from a seed (ChaCha8, stable across platforms and versions), so a
+//! demo or a benchmark can be re-run exactly. Exports imitate the header layouts of the CRMs
+//! that `columns` recognizes and the mess real exports carry: case changes, gmail dots and
+//! `+tags`, zips that lost their leading zero, ZIP+4, phone formats, blank and broken cells.
+//! No real person is in here: names are drawn from common-name lists and combined at random.
+
+use std::io::{self, Write};
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+const FIRST: &[&str] = &[
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Donald",
+    "Ashley",
+    "Steven",
+    "Kimberly",
+    "Andrew",
+    "Emily",
+    "Joshua",
+    "Donna",
+    "Kenneth",
+    "Michelle",
+    "Kevin",
+    "Carol",
+    "Brian",
+    "Amanda",
+    "José",
+    "María",
+    "Luis",
+    "Ana",
+    "Juan",
+    "Sofía",
+    "Nguyen",
+    "Mei",
+    "Wei",
+    "Aisha",
+    "Omar",
+    "Fatima",
+    "Kwame",
+    "Ngozi",
+    "Priya",
+    "Arjun",
+    "Zoë",
+    "Chloé",
+    "René",
+    "Darnell",
+    "Keisha",
+    "Tyrone",
+    "Latoya",
+    "DeShawn",
+    "Imani",
+    "Mary Ann",
+    "Anne-Marie",
+    "Jean-Luc",
+    "Siobhán",
+    "Björn",
+    "Ingrid",
+    "Dmitri",
+    "Olga",
+    "Yuki",
+];
+
+const LAST: &[&str] = &[
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramírez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyễn",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "O'Brien",
+    "O'Connor",
+    "McDonald",
+    "Smith-Jones",
+    "García-López",
+    "Müller",
+    "Kowalski",
+    "Okafor",
+    "Adeyemi",
+    "Patel",
+    "Shah",
+    "Chen",
+    "Wang",
+    "Kim",
+    "Park",
+    "Yamamoto",
+    "Cohen",
+    "Levy",
+    "Washington",
+    "Jefferson",
+];
+
+const STREETS: &[&str] = &[
+    "Main St",
+    "Oak Ave",
+    "Maple Dr",
+    "Elm St",
+    "Park Ave",
+    "Pine St",
+    "Cedar Ln",
+    "Lake Rd",
+    "Hill St",
+    "Washington Blvd",
+    "Martin Luther King Jr Way",
+    "Church St",
+    "2nd Ave",
+    "Broadway",
+];
+
+const DOMAINS: &[&str] = &[
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "aol.com",
+    "icloud.com",
+    "comcast.net",
+    "example.org",
+];
+
+/// One synthetic person.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: u64,
+    pub first: &'static str,
+    pub last: &'static str,
+    /// Email local part (unique per person) and domain.
+    pub email_local: String,
+    pub email_domain: &'static str,
+    /// Ten NANP digits.
+    pub phone: String,
+    pub house: u32,
+    pub street: &'static str,
+    /// Five digits, some with a leading zero.
+    pub zip: String,
+    pub birth: (u32, u32, u32),
+    pub county: usize,
+    pub precinct: usize,
+    pub district: usize,
+}
+
+/// Parameters of a synthetic geography: people live in precincts grouped into districts.
+#[derive(Clone, Copy, Debug)]
+pub struct Geography {
+    pub counties: usize,
+    pub districts: usize,
+    pub precincts: usize,
+}
+
+impl Default for Geography {
+    fn default() -> Self {
+        Geography {
+            counties: 3,
+            districts: 6,
+            precincts: 40,
+        }
+    }
+}
+
+/// A deterministic generator of people and files.
+pub struct Generator {
+    rng: ChaCha8Rng,
+    geo: Geography,
+}
+
+impl Generator {
+    pub fn new(seed: u64) -> Generator {
+        Generator {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            geo: Geography::default(),
+        }
+    }
+
+    pub fn with_geography(mut self, geo: Geography) -> Generator {
+        self.geo = geo;
+        self
+    }
+
+    pub fn rng(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.rng.random_range(0..items.len())]
+    }
+
+    /// `n` distinct people with ids `first_id..`.
+    pub fn people(&mut self, first_id: u64, n: usize) -> Vec<Person> {
+        (0..n as u64).map(|i| self.person(first_id + i)).collect()
+    }
+
+    pub fn person(&mut self, id: u64) -> Person {
+        let first = self.pick(FIRST);
+        let last = self.pick(LAST);
+        let precinct = self.rng.random_range(0..self.geo.precincts);
+        // Zips follow precincts so name+zip matches make geographic sense.
+        let zip_base = [2139u32, 10027, 27601, 60614, 94110, 30310, 48201, 19104][precinct % 8];
+        let zip = format!("{:05}", zip_base + (precinct as u32 / 8) % 5);
+        let ascii = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        Person {
+            id,
+            first,
+            last,
+            email_local: format!("{}.{}{}", ascii(first), ascii(last), id),
+            email_domain: self.pick(DOMAINS),
+            phone: format!(
+                "{}{}{:04}",
+                self.rng.random_range(201..990),
+                self.rng.random_range(200..999),
+                id % 10_000
+            ),
+            house: self.rng.random_range(1..9999),
+            street: self.pick(STREETS),
+            zip,
+            birth: (
+                self.rng.random_range(1935..2006),
+                self.rng.random_range(1..13),
+                self.rng.random_range(1..29),
+            ),
+            county: precinct * self.geo.counties / self.geo.precincts,
+            precinct,
+            district: precinct * self.geo.districts / self.geo.precincts,
+        }
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p)
+    }
+
+    /// The person's email as a messy export might hold it.
+    fn dirty_email(&mut self, p: &Person, dirt: f64) -> String {
+        let mut local = p.email_local.clone();
+        if p.email_domain == "gmail.com" && self.chance(dirt) {
+            local = local.replace('.', "");
+            if self.chance(0.5) {
+                local.push_str("+news");
+            }
+        }
+        let mut email = format!("{local}@{}", p.email_domain);
+        if self.chance(dirt) {
+            email = email.to_uppercase();
+        }
+        if self.chance(dirt / 2.0) {
+            email = format!(" {email} ");
+        }
+        if self.chance(dirt / 10.0) {
+            email = email.replace('@', " at "); // a typo the spec calls invalid
+        }
+        email
+    }
+
+    fn dirty_phone(&mut self, p: &Person, dirt: f64) -> String {
+        let d = &p.phone;
+        if !self.chance(dirt) {
+            return d.clone();
+        }
+        match self.rng.random_range(0..5) {
+            0 => format!("({}) {}-{}", &d[..3], &d[3..6], &d[6..]),
+            1 => format!("{}-{}-{}", &d[..3], &d[3..6], &d[6..]),
+            2 => format!("+1 {}.{}.{}", &d[..3], &d[3..6], &d[6..]),
+            3 => format!("1{d} ext 12"),
+            _ => format!("{}-{}", &d[3..6], &d[6..]), // no area code: invalid
+        }
+    }
+
+    fn dirty_zip(&mut self, p: &Person, dirt: f64) -> String {
+        if self.chance(dirt) {
+            match self.rng.random_range(0..3) {
+                0 => p.zip.trim_start_matches('0').to_string(),
+                1 => format!("{}-{:04}", p.zip, p.house % 10_000),
+                _ => format!("{}.0", p.zip.trim_start_matches('0')),
+            }
+        } else {
+            p.zip.clone()
+        }
+    }
+
+    fn dirty_name(&mut self, name: &str, dirt: f64) -> String {
+        if self.chance(dirt / 2.0) {
+            name.to_uppercase()
+        } else if self.chance(dirt / 4.0) {
+            format!("{name} ")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// Writes a member export in a CRM's layout, with `dirt` (0 to 1) of messy values.
+    pub fn write_export(
+        &mut self,
+        style: CrmStyle,
+        people: &[Person],
+        dirt: f64,
+        w: &mut impl Write,
+    ) -> io::Result<()> {
+        let sep = style.delimiter() as char;
+        writeln!(w, "{}", style.header().join(&sep.to_string()))?;
+        for p in people {
+            let blank = |g: &mut Generator| g.chance(dirt / 5.0);
+            let email = if blank(self) {
+                String::new()
+            } else {
+                self.dirty_email(p, dirt)
+            };
+            let phone = if blank(self) {
+                String::new()
+            } else {
+                self.dirty_phone(p, dirt)
+            };
+            let zip = self.dirty_zip(p, dirt);
+            let first = self.dirty_name(p.first, dirt);
+            let last = self.dirty_name(p.last, dirt);
+            let street = format!("{} {}", p.house, p.street);
+            let (y, m, d) = p.birth;
+            let q = |s: &str| csv_quote(s, sep);
+            match style {
+                CrmStyle::ActionKit => writeln!(
+                    w,
+                    "{},{},{},{},{},,Springfield,ST,{},{}",
+                    p.id,
+                    q(&email),
+                    q(&first),
+                    q(&last),
+                    q(&street),
+                    q(&zip),
+                    q(&phone)
+                )?,
+                CrmStyle::ActionNetwork => writeln!(
+                    w,
+                    "{},{},{},{},{},{}",
+                    q(&email),
+                    q(&first),
+                    q(&last),
+                    q(&zip),
+                    q(&phone),
+                    q(&street)
+                )?,
+                CrmStyle::EveryAction => writeln!(
+                    w,
+                    "{}\t{email}\t{first}\t{last}\t{street}\t{zip}\t{phone}\t{m}/{d}/{y}",
+                    p.id
+                )?,
+                CrmStyle::Salsa => writeln!(
+                    w,
+                    "{},{},{},{},{},{}",
+                    q(&email),
+                    q(&first),
+                    q(&last),
+                    q(&format!("{street}\nApt {}", p.id % 9 + 1)),
+                    q(&zip),
+                    q(&phone)
+                )?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a voter file in the North Carolina layout (tab-separated, no emails).
+    pub fn write_voter_file(&mut self, people: &[Person], w: &mut impl Write) -> io::Result<()> {
+        writeln!(
+            w,
+            "county_desc\tvoter_reg_num\tlast_name\tfirst_name\tmiddle_name\tres_street_address\t\
+             res_city_desc\tzip_code\tfull_phone_number\tbirth_year\tprecinct_abbrv\tcong_dist_abbrv\tnc_house_abbrv"
+        )?;
+        for p in people {
+            let phone = if self.chance(0.6) {
+                p.phone.as_str()
+            } else {
+                ""
+            };
+            writeln!(
+                w,
+                "{}\t{:09}\t{}\t{}\t\t{} {}\tSPRINGFIELD\t{}\t{phone}\t{}\tP-{:03}\tCD-{:02}\tHD-{:03}",
+                COUNTIES[p.county % COUNTIES.len()],
+                p.id,
+                p.last.to_uppercase(),
+                p.first.to_uppercase(),
+                p.house,
+                p.street.to_uppercase(),
+                p.zip,
+                p.birth.0,
+                p.precinct + 1,
+                p.district + 1,
+                p.precinct / 3 + 1
+            )?;
+        }
+        Ok(())
+    }
+}
+
+const COUNTIES: &[&str] = &["WAKE", "DURHAM", "ORANGE", "MECKLENBURG", "GUILFORD"];
+
+fn csv_quote(s: &str, sep: char) -> String {
+    if s.contains([sep, '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The CRM export layouts the generator can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrmStyle {
+    ActionKit,
+    ActionNetwork,
+    EveryAction,
+    Salsa,
+}
+
+impl CrmStyle {
+    pub const ALL: [CrmStyle; 4] = [
+        CrmStyle::ActionKit,
+        CrmStyle::ActionNetwork,
+        CrmStyle::EveryAction,
+        CrmStyle::Salsa,
+    ];
+
+    pub fn header(self) -> &'static [&'static str] {
+        match self {
+            CrmStyle::ActionKit => &[
+                "id",
+                "email",
+                "first_name",
+                "last_name",
+                "address1",
+                "address2",
+                "city",
+                "state",
+                "zip",
+                "phone",
+            ],
+            CrmStyle::ActionNetwork => &[
+                "email",
+                "first_name",
+                "last_name",
+                "zip_code",
+                "can2_phone",
+                "can2_user_address",
+            ],
+            CrmStyle::EveryAction => &[
+                "VANID",
+                "Email",
+                "FirstName",
+                "LastName",
+                "AddressLine1",
+                "Zip5",
+                "Phone",
+                "DOB",
+            ],
+            CrmStyle::Salsa => &[
+                "Email Address",
+                "First Name",
+                "Last Name",
+                "Street Address",
+                "Zip/Postal Code",
+                "Cell Phone",
+            ],
+        }
+    }
+
+    pub fn delimiter(self) -> u8 {
+        if self == CrmStyle::EveryAction {
+            b'\t'
+        } else {
+            b','
+        }
+    }
+
+    pub fn file_extension(self) -> &'static str {
+        if self == CrmStyle::EveryAction {
+            "tsv"
+        } else {
+            "csv"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_data() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        let people = Generator::new(7).people(0, 50);
+        Generator::new(1)
+            .write_export(CrmStyle::Salsa, &people, 0.3, &mut a)
+            .unwrap();
+        Generator::new(1)
+            .write_export(CrmStyle::Salsa, &people, 0.3, &mut b)
+            .unwrap();
+        assert_eq!(a, b);
+        let again = Generator::new(7).people(0, 50);
+        assert_eq!(people[49].email_local, again[49].email_local);
+    }
+
+    #[test]
+    fn exports_parse_with_their_header_width() {
+        let people = Generator::new(3).people(0, 200);
+        for style in CrmStyle::ALL {
+            let mut out = Vec::new();
+            Generator::new(5)
+                .write_export(style, &people, 0.5, &mut out)
+                .unwrap();
+            let mut r = csv::ReaderBuilder::new()
+                .delimiter(style.delimiter())
+                .from_reader(&out[..]);
+            let width = r.headers().unwrap().len();
+            assert_eq!(width, style.header().len());
+            let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+            assert_eq!(rows.len(), 200);
+            assert!(rows.iter().all(|x| x.len() == width), "{style:?}");
+        }
+    }
+}
