@@ -465,12 +465,7 @@ fn process(
         for (k, &i) in ctx.keep.iter().enumerate() {
             p.out.push(b',');
             let value = &record[i];
-            match std::str::from_utf8(value) {
-                Ok(s) => csvio::push_field(&mut p.out, s.trim().as_bytes()),
-                Err(_) => {
-                    csvio::push_field(&mut p.out, String::from_utf8_lossy(value).trim().as_bytes())
-                }
-            }
+            push_kept(&mut p.out, value);
             let mut h = DefaultHasher::new();
             value.hash(&mut h);
             p.kept_hashes[k].push(h.finish());
@@ -481,10 +476,29 @@ fn process(
     p
 }
 
+/// Copies a kept (geography) value: trimmed, valid UTF-8, on one line, quoted if needed.
+/// One line per row lets the coordinator's tools split hashed files in parallel.
+fn push_kept(out: &mut Vec<u8>, value: &[u8]) {
+    let text = String::from_utf8_lossy(value);
+    let text = text.trim();
+    if text.contains(['\r', '\n']) {
+        csvio::push_field(out, text.replace(['\r', '\n'], " ").as_bytes());
+    } else {
+        csvio::push_field(out, text.as_bytes());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::normalize::{self, CountryCode};
+
+    #[test]
+    fn kept_values_stay_on_one_line() {
+        let mut out = Vec::new();
+        push_kept(&mut out, b" Ward 3\r\nPrecinct \"A\" ");
+        assert_eq!(out, b"\"Ward 3  Precinct \"\"A\"\"\"");
+    }
 
     #[test]
     fn undecodable_marker_is_invalid_everywhere() {

@@ -9,12 +9,13 @@
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::key::Fingerprint;
 use crate::label::{OrgLabel, Round};
-use crate::token::Kind;
+use crate::token::{Kind, is_token};
 
 /// The spec version this implementation follows.
 pub const SPEC_VERSION: u32 = 1;
@@ -152,12 +153,15 @@ pub fn header_line(keep: &[String]) -> Vec<u8> {
     line
 }
 
-/// An open hashed file: its metadata, kept column names, and a reader over its rows.
+/// An open hashed file: its metadata, kept column names, and its rows still unread.
 pub struct HashedFile {
+    pub path: PathBuf,
     pub meta: Metadata,
     /// Names of the columns after the five token columns.
     pub kept: Vec<String>,
-    pub rows: csv::Reader<BufReader<File>>,
+    reader: BufReader<File>,
+    /// Line number of the first data row (after metadata and header).
+    first_line: u64,
 }
 
 impl HashedFile {
@@ -210,16 +214,240 @@ impl HashedFile {
                 why: "its header does not start with the five token columns".into(),
             });
         }
-        let rows = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .buffer_capacity(1 << 20)
-            .from_reader(reader);
+        let first_line = lines.len() as u64 + 2;
         Ok(HashedFile {
+            path: path.to_path_buf(),
             meta,
             kept: names[5..].to_vec(),
-            rows,
+            reader,
+            first_line,
         })
     }
+
+    /// The rows in blocks of whole lines, read ahead on a separate thread.
+    pub fn blocks(self) -> Blocks {
+        let (tx, rx) = mpsc::sync_channel(2);
+        let HashedFile {
+            path,
+            meta,
+            mut reader,
+            first_line,
+            ..
+        } = self;
+        let expected_rows = meta.rows;
+        let thread_path = path.clone();
+        std::thread::spawn(move || {
+            let mut carry: Vec<u8> = Vec::new();
+            let mut next_row = 0u64;
+            loop {
+                let mut data = std::mem::take(&mut carry);
+                let start = data.len();
+                data.resize(start + BLOCK_BYTES, 0);
+                let n = match read_full(&mut reader, &mut data[start..]) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = tx.send(Err(Error::io(&thread_path)(e)));
+                        return;
+                    }
+                };
+                data.truncate(start + n);
+                let at_end = n == 0;
+                if at_end && !data.is_empty() && data.last() != Some(&b'\n') {
+                    data.push(b'\n');
+                }
+                if !at_end {
+                    match data.iter().rposition(|&b| b == b'\n') {
+                        Some(cut) => carry.extend_from_slice(&data[cut + 1..]),
+                        None => {
+                            carry = data;
+                            continue;
+                        }
+                    }
+                    let cut = data.len() - carry.len();
+                    data.truncate(cut);
+                }
+                if data.is_empty() {
+                    return;
+                }
+                let rows = data.iter().filter(|&&b| b == b'\n').count() as u64;
+                let block = RowBlock {
+                    first_row: next_row,
+                    rows,
+                    data,
+                };
+                next_row += rows;
+                if tx.send(Ok(block)).is_err() || at_end {
+                    return;
+                }
+            }
+        });
+        Blocks {
+            rx,
+            path,
+            expected_rows,
+            seen_rows: 0,
+            first_line,
+        }
+    }
+}
+
+const BLOCK_BYTES: usize = 8 << 20;
+
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// A run of whole rows of a hashed file.
+pub struct RowBlock {
+    /// Index (from 0) of the block's first data row in the file.
+    pub first_row: u64,
+    pub rows: u64,
+    /// The rows, each ending in `\n`.
+    pub data: Vec<u8>,
+}
+
+impl RowBlock {
+    /// Splits the block into about `parts` pieces of whole lines, each with its first row.
+    pub fn split(&self, parts: usize) -> Vec<(u64, &[u8])> {
+        let mut out = Vec::with_capacity(parts);
+        let target = self.data.len() / parts.max(1) + 1;
+        let mut start = 0;
+        let mut row = self.first_row;
+        while start < self.data.len() {
+            let mut end = (start + target).min(self.data.len());
+            if let Some(nl) = self.data[end - 1..].iter().position(|&b| b == b'\n') {
+                end += nl;
+            }
+            let piece = &self.data[start..end];
+            out.push((row, piece));
+            row += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+            start = end;
+        }
+        out
+    }
+}
+
+/// The blocks of a hashed file; checks at the end that the row count matches the metadata.
+pub struct Blocks {
+    rx: mpsc::Receiver<Result<RowBlock>>,
+    path: PathBuf,
+    expected_rows: u64,
+    seen_rows: u64,
+    first_line: u64,
+}
+
+impl Blocks {
+    /// The file line of a data row, for error messages.
+    pub fn line_of(&self, row: u64) -> u64 {
+        self.first_line + row
+    }
+}
+
+impl Iterator for Blocks {
+    type Item = Result<RowBlock>;
+
+    fn next(&mut self) -> Option<Result<RowBlock>> {
+        match self.rx.recv() {
+            Ok(Ok(block)) => {
+                self.seen_rows += block.rows;
+                Some(Ok(block))
+            }
+            Ok(Err(e)) => Some(Err(e)),
+            Err(_) if self.seen_rows != self.expected_rows => {
+                let why = format!(
+                    "it has {} data rows but its metadata says {} (truncated or edited?)",
+                    self.seen_rows, self.expected_rows
+                );
+                self.seen_rows = self.expected_rows;
+                Some(Err(Error::NotHashed {
+                    path: self.path.clone(),
+                    why,
+                }))
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+/// The five token cells of a hashed row (hex, possibly empty) and the rest of the line.
+pub struct TokenRow<'a> {
+    pub tokens: [&'a [u8]; 5],
+    /// The kept columns, still CSV-encoded, without the line end.
+    pub rest: &'a [u8],
+    /// The five token cells with their commas, exactly as in the file.
+    pub token_text: &'a [u8],
+}
+
+/// Parses one line (without `\n`) of a hashed file.
+pub fn parse_row(line: &[u8]) -> std::result::Result<TokenRow<'_>, &'static str> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut tokens: [&[u8]; 5] = [&[]; 5];
+    let mut start = 0;
+    for (i, token) in tokens.iter_mut().enumerate() {
+        let end = line[start..]
+            .iter()
+            .position(|&b| b == b',')
+            .map_or(line.len(), |p| start + p);
+        let cell = &line[start..end];
+        if !cell.is_empty() && !is_token(cell) {
+            return Err("a token cell is not 64 lowercase hex characters");
+        }
+        *token = cell;
+        if i < 4 && end == line.len() {
+            return Err("fewer than five token columns");
+        }
+        start = (end + 1).min(line.len());
+        if i == 4 {
+            let rest = if end == line.len() {
+                &[][..]
+            } else {
+                &line[end + 1..]
+            };
+            return Ok(TokenRow {
+                tokens,
+                rest,
+                token_text: &line[..end],
+            });
+        }
+    }
+    unreachable!("the loop returns at its fifth cell")
+}
+
+/// The 128-bit prefix of a hex token: what the coordinator's indexes compare.
+pub fn token_prefix(hex: &[u8]) -> u128 {
+    hex[..32].iter().fold(0u128, |acc, &b| {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            _ => b - b'a' + 10,
+        };
+        acc << 4 | u128::from(v)
+    })
+}
+
+/// Splits CSV-encoded kept columns into values (quotes removed).
+pub fn split_kept(rest: &[u8], count: usize) -> Vec<String> {
+    let mut values = Vec::with_capacity(count);
+    if count == 0 {
+        return values;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(rest);
+    let mut record = csv::StringRecord::new();
+    if reader.read_record(&mut record).unwrap_or(false) {
+        values.extend(record.iter().map(str::to_string));
+    }
+    values.resize(count, String::new());
+    values
 }
 
 /// Reads only the metadata of a hashed file.
@@ -250,6 +478,65 @@ mod tests {
             .map(str::to_string)
             .collect();
         assert_eq!(Metadata::parse(&lines, Path::new("f")).unwrap(), meta);
+    }
+
+    #[test]
+    fn rows_parse_into_tokens_and_kept_columns() {
+        let t = "ab".repeat(32);
+        let line = format!("{t},,,{t},,P-1,\"Ward 3, A\"");
+        let row = parse_row(line.as_bytes()).unwrap();
+        assert_eq!(row.tokens[0], t.as_bytes());
+        assert!(row.tokens[1].is_empty());
+        assert_eq!(row.token_text, format!("{t},,,{t},").as_bytes());
+        assert_eq!(split_kept(row.rest, 2), ["P-1", "Ward 3, A"]);
+        assert!(parse_row(b",,,,").unwrap().rest.is_empty());
+        assert!(parse_row(b",,,").is_err());
+        assert!(parse_row(b"xyz,,,,").is_err());
+        assert_eq!(token_prefix(t.as_bytes()), u128::from_be_bytes([0xab; 16]));
+    }
+
+    #[test]
+    fn blocks_cover_every_row_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        let meta = Metadata {
+            spec: 1,
+            kind: FileKind::Members,
+            org: OrgLabel::new("o").unwrap(),
+            round: Round::none(),
+            fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
+            rows: 3,
+            tokens: [3, 0, 0, 0, 0],
+        };
+        let mut text = Vec::new();
+        meta.write_to(&mut text).unwrap();
+        text.extend_from_slice(&header_line(&[]));
+        for c in ["a", "b", "c"] {
+            text.extend_from_slice(format!("{},,,,\n", c.repeat(64)).as_bytes());
+        }
+        std::fs::write(&path, &text).unwrap();
+        let blocks: Vec<RowBlock> = HashedFile::open(&path)
+            .unwrap()
+            .blocks()
+            .map(|b| b.unwrap())
+            .collect();
+        let rows: u64 = blocks.iter().map(|b| b.rows).sum();
+        assert_eq!(rows, 3);
+        let pieces = blocks[0].split(2);
+        assert_eq!(pieces[0].0, 0);
+        assert_eq!(
+            pieces.iter().map(|p| p.1.len()).sum::<usize>(),
+            blocks[0].data.len()
+        );
+        // A file whose metadata overstates its rows is refused.
+        text.truncate(text.len() - 69);
+        std::fs::write(&path, &text).unwrap();
+        let errors = HashedFile::open(&path)
+            .unwrap()
+            .blocks()
+            .filter(|b| b.is_err())
+            .count();
+        assert_eq!(errors, 1);
     }
 
     #[test]

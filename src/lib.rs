@@ -10,18 +10,25 @@
 //! (the token file format), [`hash`] (the org-side pipeline), [`rowsort`] and [`outfile`]
 //! (ordering and atomic writes).
 
+pub mod assign;
 pub mod columns;
 pub mod csvio;
+pub mod demo;
 pub mod error;
 pub mod hash;
 pub mod hashfile;
+pub mod index;
 pub mod key;
 pub mod label;
+pub mod lookup;
+pub mod merge;
 pub mod normalize;
 pub mod outfile;
 pub mod progress;
 pub mod record;
+pub mod report;
 pub mod rowsort;
+pub mod summary;
 pub mod synth;
 pub mod token;
 

@@ -46,6 +46,10 @@ enum Command {
     Keygen(cmd::keygen::Args),
     Fingerprint(cmd::fingerprint::Args),
     Hash(Box<cmd::hash::Args>),
+    Merge(cmd::merge::Args),
+    Report(cmd::report::Args),
+    Lookup(Box<cmd::lookup::Args>),
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +68,10 @@ fn main() -> ExitCode {
         Command::Keygen(args) => cmd::keygen::run(args, &ui),
         Command::Fingerprint(args) => cmd::fingerprint::run(args, &ui),
         Command::Hash(args) => cmd::hash::run(*args, &ui),
+        Command::Merge(args) => cmd::merge::run(args, &ui),
+        Command::Report(args) => cmd::report::run(args, &ui),
+        Command::Lookup(args) => cmd::lookup::run(*args, &ui),
+        Command::Demo(args) => cmd::demo::run(args, &ui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

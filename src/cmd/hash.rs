@@ -3,16 +3,14 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
-use blindmatch::columns::{Overrides, Role};
+use anyhow::Result;
 use blindmatch::hash::{HashOptions, HashPlan, HashReport, RowProblem};
 use blindmatch::hashfile::FileKind;
 use blindmatch::key::ConsortiumKey;
 use blindmatch::label::{OrgLabel, Round};
-use blindmatch::normalize::CountryCode;
-use blindmatch::record::Rules;
 use blindmatch::token::Kind;
 
+use super::columns::ColumnArgs;
 use crate::ui::{Ui, thousands};
 
 const EXAMPLES: &str = "\
@@ -78,35 +76,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "COL,...")]
     keep: Vec<String>,
 
-    /// The email column (default: detected from the header).
-    #[arg(long, value_name = "COL")]
-    email_col: Option<String>,
-    /// The phone column.
-    #[arg(long, value_name = "COL")]
-    phone_col: Option<String>,
-    /// The first-name column.
-    #[arg(long, value_name = "COL")]
-    first_col: Option<String>,
-    /// The last-name column.
-    #[arg(long, value_name = "COL")]
-    last_col: Option<String>,
-    /// The zip code column.
-    #[arg(long, value_name = "COL")]
-    zip_col: Option<String>,
-    /// The street address column (its house number is used).
-    #[arg(long, value_name = "COL")]
-    address_col: Option<String>,
-    /// The date-of-birth or birth-year column.
-    #[arg(long, value_name = "COL")]
-    dob_col: Option<String>,
-
-    /// Field delimiter: one character, or 'tab' (default: sniffed from the header).
-    #[arg(long, value_name = "CHAR")]
-    delimiter: Option<String>,
-
-    /// Country calling code for phone numbers written without one.
-    #[arg(long, default_value = "1", value_name = "CODE")]
-    default_country_code: String,
+    #[command(flatten)]
+    columns: ColumnArgs,
 
     /// List the row numbers of invalid values and unreadable rows (never the values).
     #[arg(long)]
@@ -115,14 +86,6 @@ pub struct Args {
     /// Replace the output file if it exists.
     #[arg(long)]
     force: bool,
-}
-
-fn parse_delimiter(text: &str) -> Result<u8> {
-    match text {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
-        _ => bail!("--delimiter takes one ASCII character or 'tab'"),
-    }
 }
 
 fn options(args: &Args) -> Result<HashOptions> {
@@ -142,28 +105,9 @@ fn options(args: &Args) -> Result<HashOptions> {
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .collect();
-    let chosen = [
-        (Role::Email, &args.email_col),
-        (Role::Phone, &args.phone_col),
-        (Role::First, &args.first_col),
-        (Role::Last, &args.last_col),
-        (Role::Zip, &args.zip_col),
-        (Role::Address, &args.address_col),
-        (Role::Dob, &args.dob_col),
-    ];
-    opts.overrides = Overrides {
-        by_role: chosen
-            .into_iter()
-            .filter_map(|(role, col)| col.clone().map(|c| (role, c)))
-            .collect(),
-    };
-    opts.delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
-    let default_country = CountryCode::parse(&args.default_country_code)
-        .context("--default-country-code takes 1 to 3 digits, not starting with 0")?;
-    opts.rules = Rules {
-        default_country,
-        ..Rules::default()
-    };
+    opts.overrides = args.columns.overrides();
+    opts.delimiter = args.columns.delimiter()?;
+    opts.rules = args.columns.rules()?;
     opts.force = args.force;
     Ok(opts)
 }

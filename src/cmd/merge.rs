@@ -1,0 +1,149 @@
+//! `blindmatch merge`: the coordinator's join of hashed files, without the key.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use blindmatch::assign::{Policy, Target};
+use blindmatch::merge::{MergeOptions, merge};
+use blindmatch::token::Kind;
+
+use crate::ui::{Ui, thousands};
+
+const EXAMPLES: &str = "\
+Examples:
+  Overlaps between three orgs and their match to the voter file:
+    blindmatch merge union.hashed.csv tenants.hashed.csv sunrise.hashed.csv \\
+        --voters voters.hashed.csv -o round1
+
+  Link records on phone as well as email, honor opt-outs, one messenger per person:
+    blindmatch merge *.hashed.csv --voters voters.hashed.csv --link-on email,phone \\
+        --suppress optouts.hashed.csv --assign balanced -o round1
+
+  Only people in two precincts, union first:
+    blindmatch merge *.hashed.csv --voters voters.hashed.csv \\
+        --assign priority:union,tenants --target precinct_abbrv=P-012,P-013 -o round1
+
+Outputs in OUT_DIR: summary.json (exact counts, coordinator only), orgs/<org>.csv (one
+per org, that org's records only: send each org its own), consortium.csv (coordinator
+only), manifest.json (SHA-256 of every output).";
+
+/// Merge every org's hashed file (and a hashed voter file) into overlaps and matches.
+///
+/// Runs on tokens alone: the coordinator does not need, and must not have, the key. All
+/// inputs must carry the same key fingerprint, round and spec version; nothing is written
+/// otherwise.
+#[derive(clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// Hashed member files, one per org.
+    #[arg(required = true, value_name = "ORG_FILE")]
+    orgs: Vec<PathBuf>,
+
+    /// The hashed voter file (hash --kind voters).
+    #[arg(long, value_name = "VOTER_FILE")]
+    voters: Option<PathBuf>,
+
+    /// Hashed suppression files (hash --kind suppression): these people are contacted by nobody.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    suppress: Vec<PathBuf>,
+
+    /// Token kinds that link records into one person.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "email",
+        value_name = "KIND,..."
+    )]
+    link_on: Vec<String>,
+
+    /// Give every eligible person one messenger org: priority:ORG1,ORG2,..., balanced, random[:SEED].
+    #[arg(long, value_name = "POLICY")]
+    assign: Option<String>,
+
+    /// Assign only matched people in these districts: COL=VALUE[,VALUE...].
+    #[arg(long, value_name = "COL=VALUES")]
+    target: Option<String>,
+
+    /// The output directory (must not exist, unless --force).
+    #[arg(short, long, value_name = "OUT_DIR")]
+    output: PathBuf,
+
+    /// Replace an existing output directory.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: Args, ui: &Ui) -> Result<()> {
+    let mut opts = MergeOptions::new(args.orgs.clone(), &args.output);
+    opts.voters = args.voters.clone();
+    opts.suppress = args.suppress.clone();
+    opts.force = args.force;
+    opts.link_on = Vec::new();
+    for name in &args.link_on {
+        match Kind::from_name(name.trim()) {
+            Some(kind @ (Kind::Email | Kind::Phone)) => opts.link_on.push(kind),
+            _ => bail!("--link-on takes email and/or phone"),
+        }
+    }
+    opts.assign = args
+        .assign
+        .as_deref()
+        .map(str::parse::<Policy>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    opts.target = args
+        .target
+        .as_deref()
+        .map(str::parse::<Target>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let started = Instant::now();
+    let bar = ui.progress("merge");
+    let result = merge(&opts, &bar)?;
+    let s = &result.summary;
+    let st = &result.stats;
+    ui.info(format!(
+        "merged {} org files ({} records, {} member tokens) in {:.2} s",
+        s.orgs.len(),
+        thousands(st.member_records),
+        thousands(st.member_tokens),
+        started.elapsed().as_secs_f64()
+    ));
+    ui.info(format!(
+        "  people: {}; unusable records: {}; token index: {:.1} MB ({:.1} bytes per member token)",
+        thousands(s.people),
+        thousands(s.unusable),
+        st.index_bytes as f64 / 1e6,
+        st.index_bytes as f64 / st.member_tokens.max(1) as f64
+    ));
+    if let Some(v) = &s.voter {
+        ui.info(format!(
+            "  voter file: {} records; matched {}, ambiguous {}, unmatched {}",
+            thousands(v.voter_records),
+            thousands(v.matched),
+            thousands(v.ambiguous),
+            thousands(v.unmatched)
+        ));
+    }
+    if !opts.suppress.is_empty() {
+        ui.info(format!(
+            "  suppressed (contact = no): {}",
+            thousands(s.suppressed)
+        ));
+    }
+    if let Some(a) = &s.assignment {
+        ui.info(format!("  assignment ({}):", a.policy));
+        for (org, n) in &a.per_org {
+            ui.info(format!("    {org:<24}{:>12}", thousands(*n)));
+        }
+        if a.outside_target > 0 {
+            ui.info(format!(
+                "    outside the target: {}",
+                thousands(a.outside_target)
+            ));
+        }
+    }
+    ui.info(format!("  wrote {}", args.output.display()));
+    Ok(())
+}

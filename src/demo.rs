@@ -1,0 +1,168 @@
+//! A synthetic consortium on disk: org exports in four CRM layouts, a voter file, an
+//! opt-out list. Used by `blindmatch demo`, the integration tests and the merge benchmark.
+//!
+//! Members are drawn mostly from an "engaged" slice of the voter population, so orgs overlap
+//! the way real activist lists do, plus some people missing from the voter file. Each export
+//! carries dirt (case, gmail dots and tags, lost leading zeros, phone formats, blanks, broken
+//! emails) and a few duplicate rows of the same person, written differently.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rand::RngExt;
+
+use crate::error::{Error, Result};
+use crate::synth::{CrmStyle, Generator, Person};
+
+/// How big a consortium to make.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoConfig {
+    pub orgs: usize,
+    /// Members of the largest org; others are smaller.
+    pub members: usize,
+    pub voters: usize,
+    pub seed: u64,
+    /// Share of messy values (0 to 1).
+    pub dirt: f64,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig {
+            orgs: 4,
+            members: 5_000,
+            voters: 50_000,
+            seed: 1,
+            dirt: 0.3,
+        }
+    }
+}
+
+/// One org's export.
+#[derive(Clone, Debug)]
+pub struct DemoOrg {
+    pub label: String,
+    pub style: CrmStyle,
+    pub export: PathBuf,
+    pub rows: usize,
+}
+
+/// The files of a synthetic consortium.
+#[derive(Clone, Debug)]
+pub struct DemoData {
+    pub orgs: Vec<DemoOrg>,
+    pub voter_file: PathBuf,
+    /// Geography columns of the voter file to keep.
+    pub keep: Vec<String>,
+    /// The first org's opt-out list (Salsa-style header).
+    pub optouts: PathBuf,
+    pub optout_rows: usize,
+}
+
+const LABELS: &[&str] = &[
+    "union-local-1",
+    "tenants-united",
+    "sunrise-hub",
+    "faith-in-action",
+    "youth-vote",
+    "housing-now",
+    "nurses-assn",
+    "climate-coalition",
+];
+
+const SIZES: &[f64] = &[1.0, 0.7, 0.5, 0.85, 0.6, 0.4, 0.75, 0.55];
+
+/// An org's label in the demo.
+pub fn label(i: usize) -> String {
+    LABELS
+        .get(i)
+        .map_or_else(|| format!("org-{}", i + 1), |l| l.to_string())
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>> {
+    Ok(BufWriter::with_capacity(
+        1 << 20,
+        File::create(path).map_err(Error::io(path))?,
+    ))
+}
+
+/// Writes a synthetic consortium into `dir` (which must exist).
+pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
+    let mut g = Generator::new(cfg.seed);
+    let voters: Vec<Person> = g.people(0, cfg.voters);
+    let voter_file = dir.join("voters.tsv");
+    let mut w = create(&voter_file)?;
+    g.write_voter_file(&voters, &mut w)
+        .map_err(Error::io(&voter_file))?;
+    w.flush().map_err(Error::io(&voter_file))?;
+    drop(w);
+
+    // People outside the voter file (moved, unregistered, or registered elsewhere).
+    let outsiders: Vec<Person> = g.people(cfg.voters as u64, cfg.members.max(1));
+    let engaged = (cfg.members * 2).clamp(1, cfg.voters.max(1));
+    let mut orgs = Vec::new();
+    let mut optouts = Vec::new();
+    for i in 0..cfg.orgs {
+        let style = CrmStyle::ALL[i % CrmStyle::ALL.len()];
+        let size = ((cfg.members as f64) * SIZES[i % SIZES.len()])
+            .round()
+            .max(1.0) as usize;
+        let mut chosen = HashSet::new();
+        let mut people: Vec<Person> = Vec::with_capacity(size + size / 50);
+        while people.len() < size {
+            let from_voters = !voters.is_empty() && g.rng().random_bool(0.85);
+            let (pool, n) = if from_voters {
+                (&voters, engaged)
+            } else {
+                (&outsiders, outsiders.len())
+            };
+            let pick = g.rng().random_range(0..n);
+            if chosen.insert((from_voters, pick)) {
+                people.push(pool[pick].clone());
+            } else if chosen.len() >= engaged + outsiders.len() {
+                break;
+            }
+        }
+        // Duplicate rows inside the org: the same person entered twice.
+        let dups = people.len() / 50;
+        for d in 0..dups {
+            let p = people[d * 7 % people.len()].clone();
+            people.push(p);
+        }
+        if i == 0 {
+            optouts = people.iter().step_by(29).cloned().collect();
+        }
+        let label = label(i);
+        let export = dir.join(format!("{label}.{}", style.file_extension()));
+        let mut w = create(&export)?;
+        g.write_export(style, &people, cfg.dirt, &mut w)
+            .map_err(Error::io(&export))?;
+        w.flush().map_err(Error::io(&export))?;
+        orgs.push(DemoOrg {
+            label,
+            style,
+            export,
+            rows: people.len(),
+        });
+    }
+    let optout_path = dir.join("optouts.csv");
+    let mut w = create(&optout_path)?;
+    writeln!(w, "Email Address").map_err(Error::io(&optout_path))?;
+    for p in &optouts {
+        writeln!(w, "{}@{}", p.email_local, p.email_domain).map_err(Error::io(&optout_path))?;
+    }
+    w.flush().map_err(Error::io(&optout_path))?;
+    Ok(DemoData {
+        orgs,
+        voter_file,
+        keep: vec![
+            "precinct_abbrv".into(),
+            "cong_dist_abbrv".into(),
+            "nc_house_abbrv".into(),
+        ],
+        optouts: optout_path,
+        optout_rows: optouts.len(),
+    })
+}

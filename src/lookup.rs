@@ -1,0 +1,349 @@
+//! `lookup`: the way back. An org joins its match table to its own list, on its own machine.
+//!
+//! The match table (`orgs/<org>.csv` from `merge`) holds the org's records as tokens only.
+//! The org re-hashes its export with the same key, finds each row's record in the table by
+//! its tokens, and appends the voter status, district columns, list count, contact and
+//! assignment flags, so it can message a district without the coordinator ever seeing a name.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::columns::{self, Overrides, Role};
+use crate::csvio;
+use crate::error::{Error, Result};
+use crate::hashfile::token_prefix;
+use crate::key::{ConsortiumKey, Fingerprint};
+use crate::label::Round;
+use crate::merge::MATCH_TABLE_MAGIC;
+use crate::outfile::AtomicFile;
+use crate::record::{Fields, RecordNormalizer, Rules};
+use crate::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+
+/// What to look up.
+#[derive(Clone, Debug)]
+pub struct LookupOptions {
+    pub input: PathBuf,
+    pub matches: PathBuf,
+    pub output: PathBuf,
+    pub overrides: Overrides,
+    pub delimiter: Option<u8>,
+    pub rules: Rules,
+    /// Keep rows whose appended column `COL` equals `VALUE`.
+    pub filter: Option<(String, String)>,
+    /// Keep rows assigned to this org.
+    pub assigned_only: bool,
+    /// Keep rows of people on at least this many lists.
+    pub min_lists: Option<u32>,
+    /// Keep rows of people who opted out somewhere (dropped by default).
+    pub include_no_contact: bool,
+    pub force: bool,
+}
+
+impl LookupOptions {
+    pub fn new(input: &Path, matches: &Path, output: &Path) -> LookupOptions {
+        LookupOptions {
+            input: input.to_path_buf(),
+            matches: matches.to_path_buf(),
+            output: output.to_path_buf(),
+            overrides: Overrides::default(),
+            delimiter: None,
+            rules: Rules::default(),
+            filter: None,
+            assigned_only: false,
+            min_lists: None,
+            include_no_contact: false,
+            force: false,
+        }
+    }
+}
+
+/// What a lookup did.
+#[derive(Clone, Debug, Default)]
+pub struct LookupReport {
+    pub rows: u64,
+    /// Rows whose record was found in the match table.
+    pub found: u64,
+    pub written: u64,
+    /// Rows dropped because the person is suppressed (contact = no).
+    pub no_contact: u64,
+    pub org: String,
+}
+
+/// The match table: its columns after the tokens and each record's values for them.
+struct MatchTable {
+    org: String,
+    round: Round,
+    fingerprint: Fingerprint,
+    /// Names of the appended columns (voter_status ... assigned).
+    columns: Vec<String>,
+    /// Rows of appended values.
+    rows: Vec<Vec<String>>,
+    by_tuple: HashMap<[u128; 5], u32>,
+    by_kind: [HashMap<u128, u32>; 5],
+}
+
+fn not_a_table(path: &Path, why: &str) -> Error {
+    Error::NotHashed {
+        path: path.to_path_buf(),
+        why: format!("not a blindmatch match table: {why}"),
+    }
+}
+
+fn read_match_table(path: &Path) -> Result<MatchTable> {
+    let file = File::open(path).map_err(Error::io(path))?;
+    let mut reader = BufReader::new(file);
+    let mut meta = HashMap::new();
+    let mut first = String::new();
+    reader.read_line(&mut first).map_err(Error::io(path))?;
+    if first.trim_end() != MATCH_TABLE_MAGIC {
+        return Err(not_a_table(
+            path,
+            "its first line is not the match-table marker",
+        ));
+    }
+    let mut rest = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).map_err(Error::io(path))? == 0 {
+            break;
+        }
+        match line.strip_prefix("# ") {
+            Some(kv) => {
+                if let Some((k, v)) = kv.split_once(':') {
+                    meta.insert(k.trim().to_string(), v.trim().to_string());
+                }
+            }
+            None => {
+                rest.extend_from_slice(line.as_bytes());
+                break;
+            }
+        }
+    }
+    let get = |k: &str| {
+        meta.get(k)
+            .cloned()
+            .ok_or_else(|| not_a_table(path, "metadata is missing"))
+    };
+    let fingerprint = Fingerprint::parse(&get("key_fingerprint")?)
+        .ok_or_else(|| not_a_table(path, "bad key fingerprint"))?;
+    let round =
+        Round::parse_optional(&get("round")?).map_err(|_| not_a_table(path, "bad round"))?;
+    let org = get("org")?;
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(std::io::Cursor::new(rest).chain(reader));
+    let header: Vec<String> = csv
+        .headers()
+        .map_err(|_| not_a_table(path, "unreadable header"))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header.len() < 6 || Kind::ALL.iter().zip(&header).any(|(k, h)| k.name() != h) {
+        return Err(not_a_table(
+            path,
+            "its header does not start with the five token columns",
+        ));
+    }
+    let mut table = MatchTable {
+        org,
+        round,
+        fingerprint,
+        columns: header[5..].to_vec(),
+        rows: Vec::new(),
+        by_tuple: HashMap::new(),
+        by_kind: Default::default(),
+    };
+    for (i, record) in csv.records().enumerate() {
+        let record = record.map_err(|e| csvio::csv_error(path, i as u64 + 2, &e))?;
+        let mut tuple = [0u128; 5];
+        for (k, slot) in tuple.iter_mut().enumerate() {
+            let cell = record.get(k).unwrap_or("").as_bytes();
+            if cell.len() == TOKEN_HEX_LEN && crate::token::is_token(cell) {
+                *slot = token_prefix(cell);
+                table.by_kind[k].entry(*slot).or_insert(i as u32);
+            }
+        }
+        table.by_tuple.entry(tuple).or_insert(i as u32);
+        table
+            .rows
+            .push(record.iter().skip(5).map(str::to_string).collect());
+    }
+    Ok(table)
+}
+
+impl MatchTable {
+    fn find(&self, tuple: &[u128; 5]) -> Option<&Vec<String>> {
+        let row = self.by_tuple.get(tuple).copied().or_else(|| {
+            // The export changed since it was hashed: fall back to one token, strongest first.
+            crate::merge::PASSES.iter().find_map(|kind| {
+                let t = tuple[kind.index()];
+                (t != 0)
+                    .then(|| self.by_kind[kind.index()].get(&t).copied())
+                    .flatten()
+            })
+        })?;
+        Some(&self.rows[row as usize])
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+}
+
+const CHUNK_ROWS: usize = 16 * 1024;
+
+/// Re-hashes the org's export, joins it to the match table and writes the targets file.
+pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport> {
+    crate::outfile::check_writable(&opts.output, opts.force)?;
+    let table = read_match_table(&opts.matches)?;
+    if table.fingerprint != key.fingerprint() {
+        return Err(Error::Incompatible {
+            path: opts.matches.clone(),
+            why: format!(
+                "was made under key {}, but your key is {}: use the consortium key of that merge",
+                table.fingerprint,
+                key.fingerprint()
+            ),
+        });
+    }
+    let filter_col = match &opts.filter {
+        Some((col, _)) => Some(table.column(col).ok_or_else(|| {
+            Error::Usage(format!(
+                "--where column '{col}' is not in the match table (it has: {})",
+                table.columns.join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let (lists_col, contact_col, assigned_col) = (
+        table.column("lists"),
+        table.column("contact"),
+        table.column("assigned"),
+    );
+    let keys = TokenKeys::derive(key, &table.round);
+    let (mut reader, _) = csvio::open_reader(&opts.input, opts.delimiter)?;
+    let headers = csvio::read_headers(&mut reader, &opts.input)?;
+    let map = columns::detect(&headers, &opts.overrides).map_err(|why| Error::Columns {
+        path: opts.input.clone(),
+        why,
+    })?;
+    if !map.has_identifier() {
+        return Err(Error::Columns {
+            path: opts.input.clone(),
+            why: "no identifier column found (use the same column options as for hash)".into(),
+        });
+    }
+    let out = AtomicFile::create(&opts.output, opts.force)?;
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header = headers.clone();
+    header.extend(table.columns.iter().cloned());
+    writer
+        .write_record(&header)
+        .map_err(|e| csvio::csv_error(&opts.output, 1, &e))?;
+    let mut report = LookupReport {
+        org: table.org.clone(),
+        ..LookupReport::default()
+    };
+    let empty: Vec<String> = {
+        let mut v = vec![String::new(); table.columns.len()];
+        if let Some(i) = table.column("voter_status") {
+            v[i] = "not_in_matches".into();
+        }
+        v
+    };
+    let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK_ROWS);
+    let mut row = 1u64;
+    loop {
+        chunk.clear();
+        let mut record = csv::ByteRecord::new();
+        while chunk.len() < CHUNK_ROWS {
+            row += 1;
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => chunk.push(std::mem::take(&mut record)),
+                Ok(false) => break,
+                Err(e) => return Err(csvio::csv_error(&opts.input, row, &e)),
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let tuples: Vec<[u128; 5]> = chunk
+            .par_iter()
+            .map_init(
+                || RecordNormalizer::new(opts.rules),
+                |norm, record| token_tuple(record, &map, headers.len(), norm, &keys),
+            )
+            .collect();
+        for (record, tuple) in chunk.iter().zip(&tuples) {
+            report.rows += 1;
+            let found = table.find(tuple);
+            report.found += u64::from(found.is_some());
+            let values = found.unwrap_or(&empty);
+            let value = |c: Option<usize>| c.map_or("", |c| values[c].as_str());
+            if !opts.include_no_contact && value(contact_col) == "no" {
+                report.no_contact += 1;
+                continue;
+            }
+            let keep = filter_col
+                .is_none_or(|c| opts.filter.as_ref().is_some_and(|(_, v)| values[c] == *v))
+                && (!opts.assigned_only || value(assigned_col) == "yes")
+                && opts
+                    .min_lists
+                    .is_none_or(|n| value(lists_col).parse::<u32>().is_ok_and(|l| l >= n));
+            if !keep {
+                continue;
+            }
+            let mut fields: Vec<&[u8]> = record.iter().collect();
+            fields.resize(headers.len(), b"");
+            fields.extend(values.iter().map(|v| v.as_bytes()));
+            writer
+                .write_record(&fields)
+                .map_err(|e| csvio::csv_error(&opts.output, report.written + 2, &e))?;
+            report.written += 1;
+        }
+    }
+    writer
+        .into_inner()
+        .map_err(|e| Error::io(&opts.output)(e.into_error()))?
+        .commit()?;
+    Ok(report)
+}
+
+/// The 128-bit prefixes of a row's five tokens (0 where a kind does not form).
+fn token_tuple(
+    record: &csv::ByteRecord,
+    map: &columns::ColumnMap,
+    width: usize,
+    norm: &mut RecordNormalizer,
+    keys: &TokenKeys,
+) -> [u128; 5] {
+    if record.len() != width {
+        return [0; 5];
+    }
+    let cell = |role: Role| {
+        map.get(role)
+            .map(|i| std::str::from_utf8(&record[i]).unwrap_or("\u{FFFD}"))
+    };
+    let fields = Fields {
+        email: cell(Role::Email),
+        phone: cell(Role::Phone),
+        first: cell(Role::First),
+        last: cell(Role::Last),
+        zip: cell(Role::Zip),
+        address: cell(Role::Address),
+        dob: cell(Role::Dob),
+    };
+    let results = norm.normalize(&fields);
+    let mut hex = [0u8; TOKEN_HEX_LEN];
+    Kind::ALL.map(|kind| match results[kind.index()] {
+        Ok(v) => {
+            keys.token_hex(kind, v, &mut hex);
+            token_prefix(&hex)
+        }
+        Err(_) => 0,
+    })
+}

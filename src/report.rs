@@ -1,0 +1,613 @@
+//! `report`: the counts analysts may share, with small cells suppressed.
+//!
+//! A small count can single a person out ("the one member of the tenants' union in precinct
+//! 12 who is also on the party list"), so every count below the threshold K is shown as
+//! `<K`. Suppressing a cell is not enough when it can be recovered by subtraction from a
+//! published total, so counts are registered once each (the same number shown twice is one
+//! cell), additive groups (parts that sum to a total) are declared, and secondary
+//! suppression runs to a fixpoint: a group whose total is visible never has exactly one
+//! hidden part. Percentages are hidden with their numerator or denominator.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value, json};
+
+use crate::summary::Summary;
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "table" => Ok(Format::Table),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "markdown" | "md" => Ok(Format::Markdown),
+            _ => Err("the format is table, csv, json or markdown".into()),
+        }
+    }
+}
+
+/// One cell of a report table.
+#[derive(Clone, Debug)]
+pub enum Cell {
+    Text(String),
+    /// A registered count.
+    Count(usize),
+    /// A percentage: numerator and denominator counts.
+    Percent(usize, usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Registered counts and which are suppressed.
+#[derive(Default)]
+struct Cells {
+    values: Vec<u64>,
+    hidden: Vec<bool>,
+    by_name: HashMap<String, usize>,
+    /// (parts, total): the parts sum to the total.
+    groups: Vec<(Vec<usize>, usize)>,
+}
+
+impl Cells {
+    fn id(&mut self, name: &str, value: u64) -> usize {
+        if let Some(&id) = self.by_name.get(name) {
+            debug_assert_eq!(self.values[id], value, "{name}");
+            return id;
+        }
+        self.values.push(value);
+        self.hidden.push(false);
+        self.by_name.insert(name.to_string(), self.values.len() - 1);
+        self.values.len() - 1
+    }
+
+    fn group(&mut self, parts: Vec<usize>, total: usize) {
+        if !parts.is_empty() {
+            self.groups.push((parts, total));
+        }
+    }
+
+    fn suppress(&mut self, k: u64) {
+        for (value, hidden) in self.values.iter().zip(self.hidden.iter_mut()) {
+            *hidden = *value < k;
+        }
+        loop {
+            let mut changed = false;
+            for (parts, total) in &self.groups {
+                if self.hidden[*total] {
+                    continue;
+                }
+                let hidden_parts = parts.iter().filter(|&&p| self.hidden[p]).count();
+                if hidden_parts != 1 {
+                    continue;
+                }
+                let next = parts
+                    .iter()
+                    .copied()
+                    .filter(|&p| !self.hidden[p])
+                    .min_by_key(|&p| (self.values[p], p));
+                match next {
+                    Some(p) => self.hidden[p] = true,
+                    None => self.hidden[*total] = true,
+                }
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+}
+
+/// A report ready to render.
+pub struct Report {
+    pub min_cell: u64,
+    pub sections: Vec<Section>,
+    cells: Cells,
+}
+
+fn count(cells: &mut Cells, name: &str, value: u64) -> Cell {
+    Cell::Count(cells.id(name, value))
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+impl Report {
+    /// Builds every section from a merge summary and applies suppression with threshold `k`.
+    pub fn build(s: &Summary, k: u64) -> Report {
+        let mut c = Cells::default();
+        let mut sections = Vec::new();
+        let people = c.id("people", s.people);
+        let labels: Vec<String> = s.orgs.iter().map(|o| o.org.clone()).collect();
+        let org_people = |c: &mut Cells, org: &str| {
+            let n = s.orgs.iter().find(|o| o.org == org).map_or(0, |o| o.people);
+            c.id(&format!("people/{org}"), n)
+        };
+
+        // Overview.
+        let mut rows = vec![
+            vec![text("people (distinct, all lists)"), Cell::Count(people)],
+            vec![text("orgs"), text(s.orgs.len().to_string())],
+            vec![
+                text("unusable records (no token)"),
+                count(&mut c, "unusable", s.unusable),
+            ],
+        ];
+        if s.suppressed > 0 || s.assignment.is_some() {
+            rows.push(vec![
+                text("suppressed (contact = no)"),
+                count(&mut c, "suppressed", s.suppressed),
+            ]);
+        }
+        sections.push(Section {
+            title: "Consortium".into(),
+            columns: vec!["".into(), "count".into()],
+            rows,
+        });
+
+        // Per org.
+        let mut rows = Vec::new();
+        for o in &s.orgs {
+            let p = org_people(&mut c, &o.org);
+            let matched = c.id(&format!("matched/{}", o.org), o.voter_matched);
+            let mut row = vec![
+                text(&o.org),
+                count(&mut c, &format!("records/{}", o.org), o.records),
+                Cell::Count(p),
+            ];
+            if s.voter.is_some() {
+                row.push(Cell::Count(matched));
+                row.push(Cell::Percent(matched, p));
+                row.push(count(
+                    &mut c,
+                    &format!("ambiguous/{}", o.org),
+                    o.voter_ambiguous,
+                ));
+            }
+            let excl = s.exclusive.get(&o.org).copied().unwrap_or(0);
+            let e = c.id(&format!("exclusive/{}", o.org), excl);
+            row.push(Cell::Count(e));
+            rows.push(row);
+            if labels.len() == 2 {
+                // With two orgs, exclusive + overlap = the org's people.
+                let other = labels
+                    .iter()
+                    .find(|l| **l != o.org)
+                    .cloned()
+                    .unwrap_or_default();
+                let both = overlap_id(&mut c, s, &o.org, &other);
+                c.group(vec![e, both], p);
+            }
+        }
+        let mut columns: Vec<String> = vec!["org".into(), "records".into(), "people".into()];
+        if s.voter.is_some() {
+            columns.extend([
+                "voter matched".into(),
+                "match rate".into(),
+                "ambiguous".into(),
+            ]);
+        }
+        columns.push("on no other list".into());
+        sections.push(Section {
+            title: "Orgs".into(),
+            columns,
+            rows,
+        });
+
+        // Overlap matrix, counts and percent of the row org's people.
+        let mut counts = Vec::new();
+        let mut percents = Vec::new();
+        for a in &labels {
+            let pa = org_people(&mut c, a);
+            let mut crow = vec![text(a)];
+            let mut prow = vec![text(a)];
+            for b in &labels {
+                let id = if a == b {
+                    pa
+                } else {
+                    overlap_id(&mut c, s, a, b)
+                };
+                crow.push(Cell::Count(id));
+                prow.push(Cell::Percent(id, pa));
+            }
+            counts.push(crow);
+            percents.push(prow);
+        }
+        let mut columns = vec!["org".to_string()];
+        columns.extend(labels.iter().cloned());
+        sections.push(Section {
+            title: "Overlap: people on both lists".into(),
+            columns: columns.clone(),
+            rows: counts,
+        });
+        sections.push(Section {
+            title: "Overlap: % of the row org's people".into(),
+            columns,
+            rows: percents,
+        });
+
+        // Lists histogram.
+        let mut buckets: Vec<(u64, u64)> = s
+            .lists
+            .iter()
+            .filter_map(|(n, v)| n.parse().ok().map(|n| (n, *v)))
+            .collect();
+        buckets.sort_unstable();
+        let mut parts = Vec::new();
+        let mut rows = Vec::new();
+        for (n, v) in buckets {
+            let id = c.id(&format!("lists/{n}"), v);
+            parts.push(id);
+            rows.push(vec![
+                text(n.to_string()),
+                Cell::Count(id),
+                Cell::Percent(id, people),
+            ]);
+        }
+        c.group(parts, people);
+        sections.push(Section {
+            title: "People by number of lists".into(),
+            columns: vec!["lists".into(), "people".into(), "% of people".into()],
+            rows,
+        });
+
+        // Voter file.
+        if let Some(v) = &s.voter {
+            let matched = c.id("voter/matched", v.matched);
+            let ambiguous = c.id("voter/ambiguous", v.ambiguous);
+            let unmatched = c.id("voter/unmatched", v.unmatched);
+            c.group(vec![matched, ambiguous, unmatched], people);
+            let mut rows = vec![
+                vec![
+                    text("matched"),
+                    Cell::Count(matched),
+                    Cell::Percent(matched, people),
+                ],
+                vec![
+                    text("ambiguous"),
+                    Cell::Count(ambiguous),
+                    Cell::Percent(ambiguous, people),
+                ],
+                vec![
+                    text("unmatched"),
+                    Cell::Count(unmatched),
+                    Cell::Percent(unmatched, people),
+                ],
+            ];
+            let mut parts = Vec::new();
+            for kind in crate::merge::PASSES {
+                let n = v.by_pass.get(kind.name()).copied().unwrap_or(0);
+                let id = c.id(&format!("pass/{}", kind.name()), n);
+                parts.push(id);
+                rows.push(vec![
+                    text(format!("  matched on {}", kind.name())),
+                    Cell::Count(id),
+                    Cell::Percent(id, people),
+                ]);
+            }
+            c.group(parts, matched);
+            sections.push(Section {
+                title: "Voter file".into(),
+                columns: vec!["".into(), "people".into(), "% of people".into()],
+                rows,
+            });
+
+            // Per org, matched people over each kept column's values sum to voter_matched.
+            for (column, values) in &s.geography {
+                let mut rows = Vec::new();
+                let mut people_parts = Vec::new();
+                let mut org_parts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+                for (value, geo) in values {
+                    let id = c.id(&format!("geo/{column}/{value}"), geo.people);
+                    people_parts.push(id);
+                    let mut row = vec![text(value), Cell::Count(id)];
+                    for org in &labels {
+                        let n = geo.orgs.get(org).copied().unwrap_or(0);
+                        let oid = c.id(&format!("geo/{column}/{value}/{org}"), n);
+                        org_parts.entry(org).or_default().push(oid);
+                        row.push(Cell::Count(oid));
+                    }
+                    // Engagement tiers: people on 1, 2, 3+ lists in this district.
+                    let tiers = s.tiers.get(column).and_then(|t| t.get(value));
+                    let mut tier_parts = Vec::new();
+                    for tier in ["1", "2", "3+"] {
+                        let n = tiers.and_then(|t| t.get(tier)).copied().unwrap_or(0);
+                        let tid = c.id(&format!("tier/{column}/{value}/{tier}"), n);
+                        tier_parts.push(tid);
+                        row.push(Cell::Count(tid));
+                    }
+                    c.group(tier_parts, id);
+                    rows.push(row);
+                }
+                c.group(people_parts, matched);
+                for org in &labels {
+                    let total = c.id(&format!("matched/{org}"), {
+                        s.orgs
+                            .iter()
+                            .find(|o| o.org == *org)
+                            .map_or(0, |o| o.voter_matched)
+                    });
+                    c.group(org_parts.remove(org.as_str()).unwrap_or_default(), total);
+                }
+                let mut columns = vec![column.clone(), "people".to_string()];
+                columns.extend(labels.iter().cloned());
+                columns.extend(["on 1 list".into(), "on 2".into(), "on 3+".into()]);
+                sections.push(Section {
+                    title: format!("Matched people by {column}"),
+                    columns,
+                    rows,
+                });
+            }
+        }
+
+        // Assignment.
+        if let Some(a) = &s.assignment {
+            let total: u64 = a.per_org.values().sum();
+            let tid = c.id("assigned", total);
+            let mut rows = Vec::new();
+            let mut parts = Vec::new();
+            for (org, n) in &a.per_org {
+                let id = c.id(&format!("assigned/{org}"), *n);
+                parts.push(id);
+                rows.push(vec![text(org), Cell::Count(id), Cell::Percent(id, tid)]);
+            }
+            c.group(parts, tid);
+            rows.push(vec![
+                text("total"),
+                Cell::Count(tid),
+                Cell::Percent(tid, tid),
+            ]);
+            sections.push(Section {
+                title: format!("Outreach assignment ({})", a.policy),
+                columns: vec!["org".into(), "people".into(), "% of assigned".into()],
+                rows,
+            });
+        }
+
+        c.suppress(k);
+        Report {
+            min_cell: k,
+            sections,
+            cells: c,
+        }
+    }
+
+    fn shown(&self, cell: &Cell) -> Option<String> {
+        match cell {
+            Cell::Text(t) => Some(t.clone()),
+            Cell::Count(id) => {
+                (!self.cells.hidden[*id]).then(|| self.cells.values[*id].to_string())
+            }
+            Cell::Percent(n, d) => {
+                if self.cells.hidden[*n] || self.cells.hidden[*d] {
+                    None
+                } else if self.cells.values[*d] == 0 {
+                    Some("-".into())
+                } else {
+                    Some(format!(
+                        "{:.1}%",
+                        100.0 * self.cells.values[*n] as f64 / self.cells.values[*d] as f64
+                    ))
+                }
+            }
+        }
+    }
+
+    fn display(&self, cell: &Cell) -> String {
+        self.shown(cell)
+            .unwrap_or_else(|| format!("<{}", self.min_cell))
+    }
+
+    /// Renders the report.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Markdown => self.markdown(),
+            Format::Csv => self.csv(),
+            Format::Json => self.json(),
+        }
+    }
+
+    fn table(&self) -> String {
+        let mut out = format!(
+            "Counts below {} are shown as <{}.\n",
+            self.min_cell, self.min_cell
+        );
+        for section in &self.sections {
+            let cells: Vec<Vec<String>> = section
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| self.display(c)).collect())
+                .collect();
+            let mut widths: Vec<usize> =
+                section.columns.iter().map(|c| c.chars().count()).collect();
+            for row in &cells {
+                for (i, v) in row.iter().enumerate() {
+                    widths[i] = widths[i].max(v.chars().count());
+                }
+            }
+            let _ = writeln!(out, "\n{}", section.title);
+            let line = |out: &mut String, row: &[String]| {
+                for (i, v) in row.iter().enumerate() {
+                    let pad = widths[i] - v.chars().count();
+                    if i == 0 {
+                        let _ = write!(out, "  {v}{}", " ".repeat(pad));
+                    } else {
+                        let _ = write!(out, "  {}{v}", " ".repeat(pad));
+                    }
+                }
+                out.push('\n');
+            };
+            line(&mut out, &section.columns);
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            line(&mut out, &rule);
+            for row in &cells {
+                line(&mut out, row);
+            }
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = format!(
+            "Counts below {} are shown as <{}.\n",
+            self.min_cell, self.min_cell
+        );
+        let esc = |s: &str| s.replace('|', "\\|");
+        for section in &self.sections {
+            let _ = writeln!(out, "\n### {}\n", section.title);
+            let header: Vec<String> = section.columns.iter().map(|c| esc(c)).collect();
+            let _ = writeln!(out, "| {} |", header.join(" | "));
+            let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+            for row in &section.rows {
+                let cells: Vec<String> = row.iter().map(|c| esc(&self.display(c))).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+        }
+        out
+    }
+
+    /// Long format: one line per cell.
+    fn csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(["section", "row", "column", "value"]);
+        for section in &self.sections {
+            for row in &section.rows {
+                let label = self.display(&row[0]);
+                for (col, cell) in section.columns.iter().zip(row).skip(1) {
+                    let _ = w.write_record([&section.title, &label, col, &self.display(cell)]);
+                }
+            }
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// Suppressed values are null, with `<column>_suppressed: true` beside them.
+    fn json(&self) -> String {
+        let sections: Vec<Value> = self
+            .sections
+            .iter()
+            .map(|section| {
+                let rows: Vec<Value> = section
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let mut obj = Map::new();
+                        for (i, (col, cell)) in section.columns.iter().zip(row).enumerate() {
+                            let key = if col.is_empty() && i == 0 {
+                                "label".to_string()
+                            } else {
+                                col.clone()
+                            };
+                            let value = match (cell, self.shown(cell)) {
+                                (Cell::Text(t), _) => json!(t),
+                                (Cell::Count(id), Some(_)) => json!(self.cells.values[*id]),
+                                (Cell::Percent(n, d), Some(_)) if self.cells.values[*d] > 0 => {
+                                    json!(
+                                        (1000.0 * self.cells.values[*n] as f64
+                                            / self.cells.values[*d] as f64)
+                                            .round()
+                                            / 10.0
+                                    )
+                                }
+                                (_, Some(_)) => Value::Null,
+                                (_, None) => {
+                                    obj.insert(format!("{key}_suppressed"), json!(true));
+                                    Value::Null
+                                }
+                            };
+                            obj.insert(key, value);
+                        }
+                        Value::Object(obj)
+                    })
+                    .collect();
+                json!({"title": section.title, "columns": section.columns, "rows": rows})
+            })
+            .collect();
+        let doc = json!({"min_cell": self.min_cell, "sections": sections});
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    }
+}
+
+fn overlap_id(c: &mut Cells, s: &Summary, a: &str, b: &str) -> usize {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    let n = s
+        .overlap
+        .get(x)
+        .and_then(|row| row.get(y))
+        .copied()
+        .unwrap_or(0);
+    c.id(&format!("overlap/{x}/{y}"), n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_hidden_part_pulls_a_second_one_down() {
+        let mut c = Cells::default();
+        let total = c.id("t", 100);
+        let a = c.id("a", 3);
+        let b = c.id("b", 40);
+        let d = c.id("d", 57);
+        c.group(vec![a, b, d], total);
+        c.suppress(10);
+        assert!(c.hidden[a] && c.hidden[b] && !c.hidden[d] && !c.hidden[total]);
+    }
+
+    #[test]
+    fn a_group_with_one_part_hides_its_total() {
+        let mut c = Cells::default();
+        let total = c.id("t", 5);
+        let a = c.id("a", 5);
+        c.group(vec![a], total);
+        c.suppress(10);
+        assert!(c.hidden[a] && c.hidden[total]);
+        let mut c = Cells::default();
+        let total = c.id("t", 50);
+        let a = c.id("a", 3);
+        c.group(vec![a], total);
+        c.suppress(10);
+        assert!(c.hidden[total], "the total equals the hidden part");
+    }
+
+    #[test]
+    fn suppression_propagates_through_shared_cells() {
+        // x is in two groups; hiding it in one forces a second hide in the other.
+        let mut c = Cells::default();
+        let t1 = c.id("t1", 100);
+        let t2 = c.id("t2", 200);
+        let small = c.id("small", 2);
+        let x = c.id("x", 30);
+        let y = c.id("y", 68);
+        let z = c.id("z", 170);
+        c.group(vec![small, x, y], t1);
+        c.group(vec![x, z], t2);
+        c.suppress(10);
+        assert!(c.hidden[small] && c.hidden[x]);
+        assert!(c.hidden[z], "x hidden alone in t2 would be derivable");
+        for (parts, total) in &c.groups {
+            let hidden = parts.iter().filter(|&&p| c.hidden[p]).count();
+            assert!(c.hidden[*total] || hidden != 1);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `summary.json`: the coordinator's exact numbers, and what `report` reads.
+//!
+//! Exact counts are for the coordinator only; `report` is what analysts share, with small
+//! cells suppressed. Maps are ordered (BTreeMap) so the same merge always writes the same
+//! bytes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub spec: u32,
+    pub key_fingerprint: String,
+    pub round: String,
+    /// Token kinds that link records into people.
+    pub link_on: Vec<String>,
+    /// Distinct people across all org lists.
+    pub people: u64,
+    /// Records with no token at all, left out of people.
+    pub unusable: u64,
+    pub orgs: Vec<OrgSummary>,
+    /// People on both lists; the diagonal is each org's people.
+    pub overlap: BTreeMap<String, BTreeMap<String, u64>>,
+    /// People on that org's list only.
+    pub exclusive: BTreeMap<String, u64>,
+    /// People by the number of lists they are on ("1", "2", ...).
+    pub lists: BTreeMap<String, u64>,
+    /// Voter-file matching; absent when no voter file was given.
+    pub voter: Option<VoterSummary>,
+    /// For each kept voter-file column: value -> counts over matched people.
+    pub geography: BTreeMap<String, BTreeMap<String, GeoCount>>,
+    /// People with a token in a suppression file (contact = no).
+    #[serde(default)]
+    pub suppressed: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<AssignmentSummary>,
+    /// Per kept column and value: people by lists they are on ("1", "2", "3+").
+    #[serde(default)]
+    pub tiers: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSummary {
+    pub org: String,
+    /// Rows in the org's hashed file.
+    pub records: u64,
+    /// Distinct people on the org's list.
+    pub people: u64,
+    pub voter_matched: u64,
+    pub voter_ambiguous: u64,
+    /// Rows with no token.
+    pub unusable: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoterSummary {
+    pub matched: u64,
+    pub ambiguous: u64,
+    pub unmatched: u64,
+    pub by_pass: BTreeMap<String, u64>,
+    /// Rows in the voter file.
+    pub voter_records: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeoCount {
+    pub people: u64,
+    pub orgs: BTreeMap<String, u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentSummary {
+    pub policy: String,
+    pub per_org: BTreeMap<String, u64>,
+    pub unassigned_suppressed: u64,
+    /// People eligible but outside the target districts (or unmatched when targeting).
+    #[serde(default)]
+    pub outside_target: u64,
+}
+
+impl Summary {
+    pub fn load(path: &Path) -> Result<Summary> {
+        let bytes = std::fs::read(path).map_err(Error::io(path))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::NotHashed {
+            path: path.to_path_buf(),
+            why: format!("not a merge summary ({e})"),
+        })
+    }
+}
