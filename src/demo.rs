@@ -72,6 +72,9 @@ const LABELS: &[&str] = &[
     "climate-coalition",
 ];
 
+/// Person ids of namesake voters, far from the ids of everybody else.
+const NAMESAKE_IDS: u64 = 1 << 40;
+
 const SIZES: &[f64] = &[1.0, 0.7, 0.5, 0.85, 0.6, 0.4, 0.75, 0.55];
 
 /// An org's label in the demo.
@@ -91,7 +94,21 @@ fn create(path: &Path) -> Result<BufWriter<File>> {
 /// Writes a synthetic consortium into `dir` (which must exist).
 pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
     let mut g = Generator::new(cfg.seed);
-    let voters: Vec<Person> = g.people(0, cfg.voters);
+    // Two percent of voters share name and zip with another voter (a parent and child, say):
+    // their name_zip tokens are ambiguous and must not match anyone.
+    let namesakes = cfg.voters / 50;
+    let mut voters: Vec<Person> = g.people(0, cfg.voters - namesakes);
+    for k in 0..namesakes {
+        let mut twin = g.person(NAMESAKE_IDS + k as u64);
+        let original = &voters[k * 37 % voters.len()];
+        twin.first = original.first;
+        twin.last = original.last;
+        twin.zip = original.zip.clone();
+        twin.precinct = original.precinct;
+        twin.district = original.district;
+        twin.county = original.county;
+        voters.push(twin);
+    }
     let voter_file = dir.join("voters.tsv");
     let mut w = create(&voter_file)?;
     g.write_voter_file(&voters, &mut w)

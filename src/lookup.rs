@@ -68,7 +68,7 @@ pub struct LookupReport {
     /// Rows whose record was found in the match table.
     pub found: u64,
     pub written: u64,
-    /// Rows dropped because the person is suppressed (contact = no).
+    /// Rows that passed the filters but were dropped: the person opted out (contact = no).
     pub no_contact: u64,
     pub org: String,
 }
@@ -284,10 +284,6 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
             report.found += u64::from(found.is_some());
             let values = found.unwrap_or(&empty);
             let value = |c: Option<usize>| c.map_or("", |c| values[c].as_str());
-            if !opts.include_no_contact && value(contact_col) == "no" {
-                report.no_contact += 1;
-                continue;
-            }
             let keep = filter_col
                 .is_none_or(|c| opts.filter.as_ref().is_some_and(|(_, v)| values[c] == *v))
                 && (!opts.assigned_only || value(assigned_col) == "yes")
@@ -295,6 +291,10 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
                     .min_lists
                     .is_none_or(|n| value(lists_col).parse::<u32>().is_ok_and(|l| l >= n));
             if !keep {
+                continue;
+            }
+            if !opts.include_no_contact && value(contact_col) == "no" {
+                report.no_contact += 1;
                 continue;
             }
             let mut fields: Vec<&[u8]> = record.iter().collect();

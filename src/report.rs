@@ -411,9 +411,23 @@ impl Report {
         }
     }
 
+    /// A hidden count below the threshold reads `<K`; a cell hidden only so that another
+    /// cannot be derived, and a hidden percentage, read `*`.
     fn display(&self, cell: &Cell) -> String {
-        self.shown(cell)
-            .unwrap_or_else(|| format!("<{}", self.min_cell))
+        self.shown(cell).unwrap_or_else(|| match cell {
+            Cell::Count(id) if self.cells.values[*id] < self.min_cell => {
+                format!("<{}", self.min_cell)
+            }
+            _ => "*".to_string(),
+        })
+    }
+
+    fn legend(&self) -> String {
+        format!(
+            "Counts below {k} are shown as <{k}; * marks a cell hidden so that a small count \
+             cannot be worked out by subtraction.\n",
+            k = self.min_cell
+        )
     }
 
     /// Renders the report.
@@ -427,10 +441,7 @@ impl Report {
     }
 
     fn table(&self) -> String {
-        let mut out = format!(
-            "Counts below {} are shown as <{}.\n",
-            self.min_cell, self.min_cell
-        );
+        let mut out = self.legend();
         for section in &self.sections {
             let cells: Vec<Vec<String>> = section
                 .rows
@@ -467,10 +478,7 @@ impl Report {
     }
 
     fn markdown(&self) -> String {
-        let mut out = format!(
-            "Counts below {} are shown as <{}.\n",
-            self.min_cell, self.min_cell
-        );
+        let mut out = self.legend();
         let esc = |s: &str| s.replace('|', "\\|");
         for section in &self.sections {
             let _ = writeln!(out, "\n### {}\n", section.title);

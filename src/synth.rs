@@ -390,7 +390,11 @@ impl Generator {
             let zip = self.dirty_zip(p, dirt);
             let first = self.dirty_name(p.first, dirt);
             let last = self.dirty_name(p.last, dirt);
-            let street = format!("{} {}", p.house, p.street);
+            let street = if blank(self) {
+                String::new()
+            } else {
+                format!("{} {}", p.house, p.street)
+            };
             let (y, m, d) = p.birth;
             let q = |s: &str| csv_quote(s, sep);
             match style {

@@ -92,6 +92,19 @@ impl Workdir {
         String::from_utf8_lossy(&self.run(&args).stderr).to_string()
     }
 
+    /// Every file under a subdirectory, sorted by path (path relative to the workdir, bytes).
+    pub fn all_files_under(&self, sub: &str) -> Vec<(PathBuf, Vec<u8>)> {
+        let base = self.path(sub);
+        let mut files: Vec<(PathBuf, Vec<u8>)> = self
+            .all_files()
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(&base))
+            .map(|(p, b)| (p.strip_prefix(self.dir()).unwrap().to_path_buf(), b))
+            .collect();
+        files.sort();
+        files
+    }
+
     /// Every file in the directory tree (name, bytes).
     pub fn all_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
