@@ -3,8 +3,7 @@
 //! crate's token index or union-find).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
 use blindmatch::demo::{self, DemoConfig, DemoData};
 use blindmatch::hash::{HashOptions, HashPlan};
@@ -31,7 +30,7 @@ pub struct Consortium {
     pub optouts: String,
 }
 
-fn hash(wd: &Workdir, input: &PathBuf, out: &str, org: &str, kind: FileKind, keep: &[String]) {
+fn hash(wd: &Workdir, input: &Path, out: &str, org: &str, kind: FileKind, keep: &[String]) {
     let mut opts = HashOptions::new(input, &wd.path(out), OrgLabel::new(org).unwrap());
     opts.round = Round::new("test-round").unwrap();
     opts.kind = kind;
@@ -213,9 +212,9 @@ impl Model {
         let kept = voters.header[5..].to_vec();
         let mut voter_rows: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
         for (v, row) in voters.rows.iter().enumerate() {
-            for k in 0..5 {
-                if !row[k].is_empty() {
-                    voter_rows.entry((k, &row[k])).or_default().push(v);
+            for (k, token) in row[..5].iter().enumerate() {
+                if !token.is_empty() {
+                    voter_rows.entry((k, token)).or_default().push(v);
                 }
             }
         }
@@ -252,9 +251,9 @@ impl Model {
         let mut suppressed_tokens: HashSet<(usize, String)> = HashSet::new();
         for f in suppress {
             for row in Hashed::parse(&wd.read(f)).rows {
-                for k in 0..5 {
-                    if !row[k].is_empty() {
-                        suppressed_tokens.insert((k, row[k].clone()));
+                for (k, token) in row[..5].iter().enumerate() {
+                    if !token.is_empty() {
+                        suppressed_tokens.insert((k, token.clone()));
                     }
                 }
             }
@@ -367,13 +366,5 @@ impl Model {
             "geography": geography,
             "suppressed": self.suppressed.iter().filter(|&&s| s).count(),
         })
-    }
-}
-
-/// Writes a CSV file with the given rows (test helper).
-pub fn write_rows(wd: &Workdir, name: &str, rows: &[&str]) {
-    let mut f = std::fs::File::create(wd.path(name)).unwrap();
-    for r in rows {
-        writeln!(f, "{r}").unwrap();
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: each test writes fixtures into its own temp directory and runs the
 //! real `blindmatch` binary there (the xsv / ripgrep "workdir" style).
 
+mod assign;
 mod consortium;
 mod workdir;
 
