@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rand::RngExt;
 
 use crate::error::{Error, Result};
-use crate::synth::{CrmStyle, Generator, Person};
+use crate::synth::{CrmStyle, Generator, Geography, Person};
 
 /// How big a consortium to make.
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +74,8 @@ const LABELS: &[&str] = &[
 
 /// Person ids of namesake voters, far from the ids of everybody else.
 const NAMESAKE_IDS: u64 = 1 << 40;
+/// Person ids of members who are not in the voter file.
+const OUTSIDER_IDS: u64 = 1 << 41;
 
 const SIZES: &[f64] = &[1.0, 0.7, 0.5, 0.85, 0.6, 0.4, 0.75, 0.55];
 
@@ -91,60 +93,77 @@ fn create(path: &Path) -> Result<BufWriter<File>> {
     ))
 }
 
-/// Writes a synthetic consortium into `dir` (which must exist).
+/// A geography in proportion to the voter file: about a thousand voters per precinct.
+fn geography(voters: usize) -> Geography {
+    let precincts = (voters / 1000).clamp(40, 3000);
+    Geography {
+        counties: (precincts / 25).clamp(3, 100),
+        districts: (precincts / 7).clamp(6, 14),
+        precincts,
+    }
+}
+
+/// Writes a synthetic consortium into `dir` (which must exist). Streams: memory holds one
+/// org's members at a time, never the voter file.
 pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
-    let mut g = Generator::new(cfg.seed);
+    let mut g = Generator::new(cfg.seed).with_geography(geography(cfg.voters));
     // Two percent of voters share name and zip with another voter (a parent and child, say):
     // their name_zip tokens are ambiguous and must not match anyone.
     let namesakes = cfg.voters / 50;
-    let mut voters: Vec<Person> = g.people(0, cfg.voters - namesakes);
-    for k in 0..namesakes {
-        let mut twin = g.person(NAMESAKE_IDS + k as u64);
-        let original = &voters[k * 37 % voters.len()];
-        twin.first = original.first;
-        twin.last = original.last;
-        twin.zip = original.zip.clone();
-        twin.precinct = original.precinct;
-        twin.district = original.district;
-        twin.county = original.county;
-        voters.push(twin);
-    }
+    let base = (cfg.voters - namesakes) as u64;
     let voter_file = dir.join("voters.tsv");
     let mut w = create(&voter_file)?;
-    g.write_voter_file(&voters, &mut w)
-        .map_err(Error::io(&voter_file))?;
-    w.flush().map_err(Error::io(&voter_file))?;
+    let io = |e| Error::io(&voter_file)(e);
+    g.write_voter_header(&mut w).map_err(io)?;
+    let mut start = 0;
+    while start < base {
+        let end = (start + 100_000).min(base);
+        let batch: Vec<Person> = (start..end).map(|id| g.person(id)).collect();
+        g.write_voter_rows(&batch, &mut w).map_err(io)?;
+        start = end;
+    }
+    let twins: Vec<Person> = (0..namesakes as u64)
+        .map(|k| {
+            let original = g.person(k * 37 % base.max(1));
+            Person {
+                first: original.first,
+                last: original.last,
+                zip: original.zip.clone(),
+                precinct: original.precinct,
+                district: original.district,
+                county: original.county,
+                ..g.person(NAMESAKE_IDS + k)
+            }
+        })
+        .collect();
+    g.write_voter_rows(&twins, &mut w).map_err(io)?;
+    w.flush().map_err(io)?;
     drop(w);
 
-    // People outside the voter file (moved, unregistered, or registered elsewhere).
-    let outsiders: Vec<Person> = g.people(cfg.voters as u64, cfg.members.max(1));
-    let engaged = (cfg.members * 2).clamp(1, cfg.voters.max(1));
+    // Members come mostly from an engaged slice of the voters, the rest from people outside
+    // the voter file (moved, unregistered, or registered elsewhere).
+    let engaged = (cfg.members as u64 * 2).clamp(1, base.max(1));
+    let outsiders = cfg.members.max(1) as u64;
     let mut orgs = Vec::new();
     let mut optouts = Vec::new();
     for i in 0..cfg.orgs {
         let style = CrmStyle::ALL[i % CrmStyle::ALL.len()];
-        let size = ((cfg.members as f64) * SIZES[i % SIZES.len()])
-            .round()
-            .max(1.0) as usize;
-        let mut chosen = HashSet::new();
+        let size = ((cfg.members as f64) * SIZES[i % SIZES.len()]).round().max(1.0) as usize;
+        let size = size.min((engaged + outsiders) as usize);
+        let mut chosen = HashSet::with_capacity(size);
         let mut people: Vec<Person> = Vec::with_capacity(size + size / 50);
         while people.len() < size {
-            let from_voters = !voters.is_empty() && g.rng().random_bool(0.85);
-            let (pool, n) = if from_voters {
-                (&voters, engaged)
+            let id = if base > 0 && g.rng().random_bool(0.85) {
+                g.rng().random_range(0..engaged)
             } else {
-                (&outsiders, outsiders.len())
+                OUTSIDER_IDS + g.rng().random_range(0..outsiders)
             };
-            let pick = g.rng().random_range(0..n);
-            if chosen.insert((from_voters, pick)) {
-                people.push(pool[pick].clone());
-            } else if chosen.len() >= engaged + outsiders.len() {
-                break;
+            if chosen.insert(id) {
+                people.push(g.person(id));
             }
         }
         // Duplicate rows inside the org: the same person entered twice.
-        let dups = people.len() / 50;
-        for d in 0..dups {
+        for d in 0..people.len() / 50 {
             let p = people[d * 7 % people.len()].clone();
             people.push(p);
         }
@@ -154,8 +173,7 @@ pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
         let label = label(i);
         let export = dir.join(format!("{label}.{}", style.file_extension()));
         let mut w = create(&export)?;
-        g.write_export(style, &people, cfg.dirt, &mut w)
-            .map_err(Error::io(&export))?;
+        g.write_export(style, &people, cfg.dirt, &mut w).map_err(Error::io(&export))?;
         w.flush().map_err(Error::io(&export))?;
         orgs.push(DemoOrg {
             label,

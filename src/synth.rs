@@ -235,6 +235,7 @@ impl Default for Geography {
 /// A deterministic generator of people and files.
 pub struct Generator {
     rng: ChaCha8Rng,
+    seed: u64,
     geo: Geography,
 }
 
@@ -242,6 +243,7 @@ impl Generator {
     pub fn new(seed: u64) -> Generator {
         Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
+            seed,
             geo: Geography::default(),
         }
     }
@@ -255,22 +257,22 @@ impl Generator {
         &mut self.rng
     }
 
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.rng.random_range(0..items.len())]
-    }
 
     /// `n` distinct people with ids `first_id..`.
-    pub fn people(&mut self, first_id: u64, n: usize) -> Vec<Person> {
+    pub fn people(&self, first_id: u64, n: usize) -> Vec<Person> {
         (0..n as u64).map(|i| self.person(first_id + i)).collect()
     }
 
-    pub fn person(&mut self, id: u64) -> Person {
-        let first = self.pick(FIRST);
-        let last = self.pick(LAST);
-        let precinct = self.rng.random_range(0..self.geo.precincts);
+    /// The person with this id: a function of the seed and the id alone, so any person can
+    /// be produced without producing the others (a 20-million-row voter file streams).
+    pub fn person(&self, id: u64) -> Person {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut pick = |items: &[&'static str]| items[rng.random_range(0..items.len())];
+        let (first, last, domain, street) = (pick(FIRST), pick(LAST), pick(DOMAINS), pick(STREETS));
+        let precinct = rng.random_range(0..self.geo.precincts);
         // Zips follow precincts so name+zip matches make geographic sense.
         let zip_base = [2139u32, 10027, 27601, 60614, 94110, 30310, 48201, 19104][precinct % 8];
-        let zip = format!("{:05}", zip_base + (precinct as u32 / 8) % 5);
+        let zip = format!("{:05}", zip_base + (precinct as u32 / 8) % 50);
         let ascii = |s: &str| -> String {
             s.chars()
                 .filter(|c| c.is_ascii_alphabetic())
@@ -282,20 +284,20 @@ impl Generator {
             first,
             last,
             email_local: format!("{}.{}{}", ascii(first), ascii(last), id),
-            email_domain: self.pick(DOMAINS),
+            email_domain: domain,
             phone: format!(
                 "{}{}{:04}",
-                self.rng.random_range(201..990),
-                self.rng.random_range(200..999),
+                rng.random_range(201..990),
+                rng.random_range(200..999),
                 id % 10_000
             ),
-            house: self.rng.random_range(1..9999),
-            street: self.pick(STREETS),
+            house: rng.random_range(1..9999),
+            street,
             zip,
             birth: (
-                self.rng.random_range(1935..2006),
-                self.rng.random_range(1..13),
-                self.rng.random_range(1..29),
+                rng.random_range(1935..2006),
+                rng.random_range(1..13),
+                rng.random_range(1..29),
             ),
             county: precinct * self.geo.counties / self.geo.precincts,
             precinct,
@@ -439,22 +441,22 @@ impl Generator {
         Ok(())
     }
 
-    /// Writes a voter file in the North Carolina layout (tab-separated, no emails).
-    pub fn write_voter_file(&mut self, people: &[Person], w: &mut impl Write) -> io::Result<()> {
+    /// The header of a voter file in the North Carolina layout (tab-separated, no emails).
+    pub fn write_voter_header(&self, w: &mut impl Write) -> io::Result<()> {
         writeln!(
             w,
             "county_desc\tvoter_reg_num\tlast_name\tfirst_name\tmiddle_name\tres_street_address\t\
              res_city_desc\tzip_code\tfull_phone_number\tbirth_year\tprecinct_abbrv\tcong_dist_abbrv\tnc_house_abbrv"
-        )?;
+        )
+    }
+
+    /// Voter file rows for these people (60% of them with a phone).
+    pub fn write_voter_rows(&mut self, people: &[Person], w: &mut impl Write) -> io::Result<()> {
         for p in people {
-            let phone = if self.chance(0.6) {
-                p.phone.as_str()
-            } else {
-                ""
-            };
+            let phone = if self.chance(0.6) { p.phone.as_str() } else { "" };
             writeln!(
                 w,
-                "{}\t{:09}\t{}\t{}\t\t{} {}\tSPRINGFIELD\t{}\t{phone}\t{}\tP-{:03}\tCD-{:02}\tHD-{:03}",
+                "{}\t{:09}\t{}\t{}\t\t{} {}\tSPRINGFIELD\t{}\t{phone}\t{}\tP-{:04}\tCD-{:02}\tHD-{:03}",
                 COUNTIES[p.county % COUNTIES.len()],
                 p.id,
                 p.last.to_uppercase(),
@@ -568,6 +570,7 @@ mod tests {
         let mut a = Vec::new();
         let mut b = Vec::new();
         let people = Generator::new(7).people(0, 50);
+        assert_eq!(Generator::new(7).person(33).email_local, people[33].email_local);
         Generator::new(1)
             .write_export(CrmStyle::Salsa, &people, 0.3, &mut a)
             .unwrap();
