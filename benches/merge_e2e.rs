@@ -21,7 +21,10 @@ use blindmatch::merge::{MergeOptions, merge};
 use blindmatch::progress::NoProgress;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn peak_rss_mb() -> f64 {
@@ -36,7 +39,9 @@ fn peak_rss_mb() -> f64 {
 /// Generates and hashes the consortium unless a finished copy is already there.
 fn prepare(dir: &Path, cfg: &DemoConfig, key: &ConsortiumKey) -> (Vec<PathBuf>, PathBuf) {
     let done = dir.join("READY");
-    let org_files: Vec<PathBuf> = (0..cfg.orgs).map(|i| dir.join(format!("{}.members.hashed.csv", demo::label(i)))).collect();
+    let org_files: Vec<PathBuf> = (0..cfg.orgs)
+        .map(|i| dir.join(format!("{}.members.hashed.csv", demo::label(i))))
+        .collect();
     let voters = dir.join("voters.voters.hashed.csv");
     if done.exists() {
         println!("  reusing hashed data in {}", dir.display());
@@ -45,7 +50,10 @@ fn prepare(dir: &Path, cfg: &DemoConfig, key: &ConsortiumKey) -> (Vec<PathBuf>, 
     std::fs::create_dir_all(dir).unwrap();
     let started = Instant::now();
     let data = demo::generate(dir, cfg).unwrap();
-    println!("  generated exports in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "  generated exports in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let round = Round::new("bench").unwrap();
     let hash = |input: &Path, output: &Path, org: &str, kind: FileKind, keep: &[String]| {
         let mut opts = HashOptions::new(input, output, OrgLabel::new(org).unwrap());
@@ -67,7 +75,13 @@ fn prepare(dir: &Path, cfg: &DemoConfig, key: &ConsortiumKey) -> (Vec<PathBuf>, 
     for (org, out) in data.orgs.iter().zip(&org_files) {
         hash(&org.export, out, &org.label, FileKind::Members, &[]);
     }
-    hash(&data.voter_file, &voters, "voters", FileKind::Voters, &data.keep);
+    hash(
+        &data.voter_file,
+        &voters,
+        "voters",
+        FileKind::Voters,
+        &data.keep,
+    );
     std::fs::write(&done, "").unwrap();
     (org_files, voters)
 }
@@ -81,7 +95,10 @@ fn main() {
         seed: 2026,
         dirt: 0.2,
     };
-    let base = std::env::var("BENCH_DIR").map_or_else(|_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")), PathBuf::from);
+    let base = std::env::var("BENCH_DIR").map_or_else(
+        |_| PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+        PathBuf::from,
+    );
     let dir = base.join(format!("merge-{}x{}-{}", cfg.orgs, cfg.members, cfg.voters));
     let threads = rayon::current_num_threads();
     println!(
@@ -90,7 +107,11 @@ fn main() {
     );
     let key = ConsortiumKey::from_bytes([3; 32]);
     let (orgs, voters) = prepare(&dir, &cfg, &key);
-    let sizes: u64 = orgs.iter().chain([&voters]).map(|p| std::fs::metadata(p).unwrap().len()).sum();
+    let sizes: u64 = orgs
+        .iter()
+        .chain([&voters])
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
     println!("  hashed inputs: {:.2} GB", sizes as f64 / 1e9);
 
     // Reset the peak-memory mark so it measures the merge alone.
@@ -116,26 +137,50 @@ fn main() {
         voter.ambiguous
     );
 
+    let phases: Vec<String> = result
+        .stats
+        .phases
+        .iter()
+        .map(|(n, t)| format!("{n} {t:.1} s"))
+        .collect();
+    println!("    phases: {}", phases.join(", "));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/duckdb_merge.py");
     let duck_out = dir.join("duckdb-out");
     let _ = std::fs::remove_dir_all(&duck_out);
     let mut cmd = Command::new("python3");
-    cmd.arg(&script).arg(&duck_out).arg(threads.to_string()).arg(&voters).args(&orgs);
+    cmd.arg(&script)
+        .arg(&duck_out)
+        .arg(threads.to_string())
+        .arg(&voters)
+        .args(&orgs);
     match cmd.output() {
         Ok(o) if o.status.success() => {
             let line = String::from_utf8_lossy(&o.stdout);
             let d: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
             println!(
                 "  DuckDB {}: {} s, peak memory {} MB; people {}, matched {}, ambiguous {}",
-                d["duckdb"], d["seconds"], d["peak_rss_mb"], d["people"], d["matched"], d["ambiguous"]
+                d["duckdb"],
+                d["seconds"],
+                d["peak_rss_mb"],
+                d["people"],
+                d["matched"],
+                d["ambiguous"]
             );
-            let agree = d["people"] == s.people && d["matched"] == voter.matched && d["ambiguous"] == voter.ambiguous;
+            let agree = d["people"] == s.people
+                && d["matched"] == voter.matched
+                && d["ambiguous"] == voter.ambiguous;
             println!("  counts agree: {agree}");
             if let Some(ds) = d["seconds"].as_f64() {
                 println!("  blindmatch is {:.2}x the speed of DuckDB", ds / seconds);
             }
         }
-        Ok(o) => println!("  DuckDB comparison skipped: {}", String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")),
+        Ok(o) => println!(
+            "  DuckDB comparison skipped: {}",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ),
         Err(e) => println!("  DuckDB comparison skipped: {e}"),
     }
     let _ = std::fs::remove_dir_all(&duck_out);

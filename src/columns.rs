@@ -8,6 +8,11 @@
 
 use std::fmt;
 
+use crate::record::Fields;
+
+/// Stands in for a cell that is not valid UTF-8: every normalizer rejects it as invalid.
+pub const UNDECODABLE: &str = "\u{FFFD}";
+
 /// The identifier roles an input column can play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -159,6 +164,33 @@ impl ColumnMap {
         has(Role::Email)
             || has(Role::Phone)
             || (has(Role::First) && has(Role::Last) && has(Role::Zip))
+    }
+
+    /// The identifier cells of a row. A cell that is not UTF-8 becomes [`UNDECODABLE`]
+    /// (invalid for every kind) and its column index is passed to `on_undecodable`.
+    pub fn fields<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        mut on_undecodable: impl FnMut(usize),
+    ) -> Fields<'r> {
+        let mut cell = |role: Role| {
+            self.get(role).map(|i| {
+                let bytes = record.get(i).unwrap_or_default();
+                std::str::from_utf8(bytes).unwrap_or_else(|_| {
+                    on_undecodable(i);
+                    UNDECODABLE
+                })
+            })
+        };
+        Fields {
+            email: cell(Role::Email),
+            phone: cell(Role::Phone),
+            first: cell(Role::First),
+            last: cell(Role::Last),
+            zip: cell(Role::Zip),
+            address: cell(Role::Address),
+            dob: cell(Role::Dob),
+        }
     }
 
     /// Every column index used as an identifier.

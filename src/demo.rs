@@ -148,7 +148,9 @@ pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
     let mut optouts = Vec::new();
     for i in 0..cfg.orgs {
         let style = CrmStyle::ALL[i % CrmStyle::ALL.len()];
-        let size = ((cfg.members as f64) * SIZES[i % SIZES.len()]).round().max(1.0) as usize;
+        let size = ((cfg.members as f64) * SIZES[i % SIZES.len()])
+            .round()
+            .max(1.0) as usize;
         let size = size.min((engaged + outsiders) as usize);
         let mut chosen = HashSet::with_capacity(size);
         let mut people: Vec<Person> = Vec::with_capacity(size + size / 50);
@@ -173,7 +175,8 @@ pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
         let label = label(i);
         let export = dir.join(format!("{label}.{}", style.file_extension()));
         let mut w = create(&export)?;
-        g.write_export(style, &people, cfg.dirt, &mut w).map_err(Error::io(&export))?;
+        g.write_export(style, &people, cfg.dirt, &mut w)
+            .map_err(Error::io(&export))?;
         w.flush().map_err(Error::io(&export))?;
         orgs.push(DemoOrg {
             label,

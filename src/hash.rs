@@ -25,12 +25,10 @@ use crate::label::{OrgLabel, Round};
 use crate::normalize::Problem;
 use crate::outfile::AtomicFile;
 use crate::progress::Progress;
-use crate::record::{Fields, RecordNormalizer, Rules};
+use crate::record::{RecordNormalizer, Rules};
 use crate::rowsort::{self, RowSorter};
 use crate::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
 
-/// Stands in for a cell that is not valid UTF-8: every normalizer rejects it as invalid.
-const UNDECODABLE: &str = "\u{FFFD}";
 const CHUNK_ROWS: usize = 32 * 1024;
 const SUB_CHUNK_ROWS: usize = 2 * 1024;
 /// Distinct values tracked per kept column before it is called identifying outright.
@@ -418,27 +416,10 @@ fn process(
             continue;
         }
         let mut undecodable = false;
-        let mut cell = |role: Role| {
-            ctx.map
-                .get(role)
-                .map(|i| match std::str::from_utf8(&record[i]) {
-                    Ok(s) => s,
-                    Err(_) => {
-                        undecodable = true;
-                        p.problems.push((row, RowProblem::Undecodable(i)));
-                        UNDECODABLE
-                    }
-                })
-        };
-        let fields = Fields {
-            email: cell(Role::Email),
-            phone: cell(Role::Phone),
-            first: cell(Role::First),
-            last: cell(Role::Last),
-            zip: cell(Role::Zip),
-            address: cell(Role::Address),
-            dob: cell(Role::Dob),
-        };
+        let fields = ctx.map.fields(record, |i| {
+            undecodable = true;
+            p.problems.push((row, RowProblem::Undecodable(i)));
+        });
         p.counts.undecodable += u64::from(undecodable);
         let results = norm.normalize(&fields);
         let mut any = false;
@@ -491,6 +472,7 @@ fn push_kept(out: &mut Vec<u8>, value: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::UNDECODABLE;
     use crate::normalize::{self, CountryCode};
 
     #[test]

@@ -433,18 +433,41 @@ pub fn token_prefix(hex: &[u8]) -> u128 {
     })
 }
 
-/// Splits CSV-encoded kept columns into values (quotes removed).
+/// Splits CSV-encoded kept columns into `count` values (quotes removed). Hashed rows are
+/// single lines written by `hash`, so fields are either plain or quoted with `""` escapes.
 pub fn split_kept(rest: &[u8], count: usize) -> Vec<String> {
     let mut values = Vec::with_capacity(count);
-    if count == 0 {
-        return values;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(rest);
-    let mut record = csv::StringRecord::new();
-    if reader.read_record(&mut record).unwrap_or(false) {
-        values.extend(record.iter().map(str::to_string));
+    let mut i = 0;
+    while values.len() < count && i <= rest.len() {
+        let mut value = Vec::new();
+        if rest.get(i) == Some(&b'"') {
+            i += 1;
+            while i < rest.len() {
+                if rest[i] == b'"' {
+                    if rest.get(i + 1) == Some(&b'"') {
+                        value.push(b'"');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                value.push(rest[i]);
+                i += 1;
+            }
+            while i < rest.len() && rest[i] != b',' {
+                i += 1;
+            }
+        } else {
+            let end = rest[i..]
+                .iter()
+                .position(|&b| b == b',')
+                .map_or(rest.len(), |p| i + p);
+            value.extend_from_slice(&rest[i..end]);
+            i = end;
+        }
+        values.push(String::from_utf8_lossy(&value).into_owned());
+        i += 1;
     }
     values.resize(count, String::new());
     values
@@ -489,6 +512,9 @@ mod tests {
         assert!(row.tokens[1].is_empty());
         assert_eq!(row.token_text, format!("{t},,,{t},").as_bytes());
         assert_eq!(split_kept(row.rest, 2), ["P-1", "Ward 3, A"]);
+        assert_eq!(split_kept(b"\"a \"\"b\"\"\",,c", 3), ["a \"b\"", "", "c"]);
+        assert_eq!(split_kept(b"x", 3), ["x", "", ""]);
+        assert_eq!(split_kept(b"", 1), [""]);
         assert!(parse_row(b",,,,").unwrap().rest.is_empty());
         assert!(parse_row(b",,,").is_err());
         assert!(parse_row(b"xyz,,,,").is_err());

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::columns::{self, Overrides, Role};
+use crate::columns::{self, Overrides};
 use crate::csvio;
 use crate::error::{Error, Result};
 use crate::hashfile::token_prefix;
@@ -20,7 +20,7 @@ use crate::key::{ConsortiumKey, Fingerprint};
 use crate::label::Round;
 use crate::merge::MATCH_TABLE_MAGIC;
 use crate::outfile::AtomicFile;
-use crate::record::{Fields, RecordNormalizer, Rules};
+use crate::record::{RecordNormalizer, Rules};
 use crate::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
 
 /// What to look up.
@@ -324,19 +324,7 @@ fn token_tuple(
     if record.len() != width {
         return [0; 5];
     }
-    let cell = |role: Role| {
-        map.get(role)
-            .map(|i| std::str::from_utf8(&record[i]).unwrap_or("\u{FFFD}"))
-    };
-    let fields = Fields {
-        email: cell(Role::Email),
-        phone: cell(Role::Phone),
-        first: cell(Role::First),
-        last: cell(Role::Last),
-        zip: cell(Role::Zip),
-        address: cell(Role::Address),
-        dob: cell(Role::Dob),
-    };
+    let fields = map.fields(record, |_| {});
     let results = norm.normalize(&fields);
     let mut hex = [0u8; TOKEN_HEX_LEN];
     Kind::ALL.map(|kind| match results[kind.index()] {

@@ -108,6 +108,8 @@ pub struct MergeStats {
     pub index_bytes: u64,
     pub voter_records: u64,
     pub outputs: Vec<PathBuf>,
+    /// Seconds per phase, in order.
+    pub phases: Vec<(&'static str, f64)>,
 }
 
 /// The result of a merge: the summary written and some figures.
@@ -389,12 +391,15 @@ struct VoterHits {
 
 #[derive(Default)]
 struct VoterPart {
+    /// (voter row, kind, distinct-token index) in row order.
     hits: Vec<(u32, u8, u32)>,
-    geo: Vec<(u32, Vec<String>)>,
+    /// (voter row, byte range of its kept columns in the block) for rows with hits.
+    kept: Vec<(u32, usize, usize)>,
 }
 
 fn scan_voters(input: &Input, members: &Members, progress: &dyn Progress) -> Result<VoterHits> {
-    let columns = HashedFile::open(&input.path)?.kept;
+    let file = HashedFile::open(&input.path)?;
+    let columns = file.kept.clone();
     let mut hits = VoterHits {
         count: members.index.each_ref().map(|ix| vec![0u8; ix.len()]),
         voter: members.index.each_ref().map(|ix| vec![0u32; ix.len()]),
@@ -407,58 +412,77 @@ fn scan_voters(input: &Input, members: &Members, progress: &dyn Progress) -> Res
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
     let width = hits.columns.len();
     progress.phase("voter file", input.meta.rows);
-    scan(
-        &input.path,
-        progress,
-        |parts: Vec<VoterPart>| {
-            for part in parts {
-                let mut firsts: Vec<u32> = Vec::new();
-                for (row, kind, key) in part.hits {
-                    let (k, i) = (kind as usize, key as usize);
-                    let seen = hits.count[k][i];
-                    if seen == 0 {
-                        hits.voter[k][i] = row;
+    let blocks = file.blocks();
+    let line_base = blocks.line_of(0);
+    for block in blocks {
+        let block = block?;
+        let base = block.data.as_ptr() as usize;
+        let parts = par_rows(
+            &block,
+            &input.path,
+            |row| line_base + row,
+            |acc: &mut VoterPart, row, parsed| {
+                let before = acc.hits.len();
+                for (k, token) in parsed.tokens.iter().enumerate() {
+                    if token.is_empty() {
+                        continue;
+                    }
+                    if let Some(i) = members.index[k].find(token_prefix(token)) {
+                        acc.hits.push((row as u32, k as u8, i as u32));
+                    }
+                }
+                if acc.hits.len() > before && width > 0 {
+                    let start = parsed.rest.as_ptr() as usize - base;
+                    acc.kept
+                        .push((row as u32, start, start + parsed.rest.len()));
+                }
+            },
+        )?;
+        for part in parts {
+            // Geography is kept only for voter records that are some token's first hit: at
+            // most one per distinct member token, however large the voter file.
+            let mut firsts: Vec<u32> = Vec::new();
+            for (row, kind, key) in part.hits {
+                let (k, i) = (kind as usize, key as usize);
+                let seen = hits.count[k][i];
+                if seen == 0 {
+                    hits.voter[k][i] = row;
+                    if firsts.last() != Some(&row) {
                         firsts.push(row);
                     }
-                    hits.count[k][i] = seen.saturating_add(1).min(2);
                 }
-                // Keep geography only for voter records that are some token's first hit:
-                // bounded by the number of member tokens, not voter records.
-                for (row, values) in part.geo {
-                    if firsts.contains(&row) && !hits.geo_of_voter.contains_key(&row) {
-                        let ids = values
-                            .into_iter()
-                            .enumerate()
-                            .map(|(c, v)| {
-                                let next = hits.values[c].len() as u32;
-                                *interned[c].entry(v.clone()).or_insert_with(|| {
-                                    hits.values[c].push(v);
-                                    next
-                                })
-                            })
-                            .collect();
-                        hits.geo_of_voter.insert(row, hits.geo_rows.len() as u32);
-                        hits.geo_rows.push(ids);
-                    }
-                }
+                hits.count[k][i] = seen.saturating_add(1).min(2);
             }
-            Ok(())
-        },
-        |acc: &mut VoterPart, row, parsed| {
-            let before = acc.hits.len();
-            for (k, token) in parsed.tokens.iter().enumerate() {
-                if token.is_empty() {
+            let mut kept = part.kept.iter().peekable();
+            for row in firsts {
+                while kept.next_if(|(r, _, _)| *r < row).is_some() {}
+                let Some(&&(_, start, end)) = kept.peek() else {
+                    break;
+                };
+                if hits.geo_of_voter.contains_key(&row) {
                     continue;
                 }
-                if let Some(i) = members.index[k].find(token_prefix(token)) {
-                    acc.hits.push((row as u32, k as u8, i as u32));
-                }
+                let values = split_kept(&block.data[start..end], width);
+                let ids = values
+                    .into_iter()
+                    .enumerate()
+                    .map(|(c, v)| match interned[c].get(&v) {
+                        Some(&id) => id,
+                        None => {
+                            let id = hits.values[c].len() as u32;
+                            interned[c].insert(v.clone(), id);
+                            hits.values[c].push(v);
+                            id
+                        }
+                    })
+                    .collect();
+                hits.geo_of_voter.insert(row, hits.geo_rows.len() as u32);
+                hits.geo_rows.push(ids);
             }
-            if acc.hits.len() > before {
-                acc.geo.push((row as u32, split_kept(parsed.rest, width)));
-            }
-        },
-    )?;
+        }
+        progress.update(block.first_row + block.rows);
+    }
+    progress.finish();
     Ok(hits)
 }
 
@@ -851,11 +875,19 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         }
         target.check(&voter_columns)?;
     }
+    let mut clock = std::time::Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     let members = load_members(&orgs, progress)?;
+    lap("load members");
     let hits = voters
         .as_ref()
         .map(|v| scan_voters(v, &members, progress))
         .transpose()?;
+    lap("voter file");
     let suppressed_keys = if suppress.is_empty() {
         None
     } else {
@@ -867,6 +899,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         hits.as_ref(),
         suppressed_keys.as_ref(),
     );
+    lap("people");
     let assignment = opts.assign.as_ref().map(|policy| {
         let eligible = assign::eligible(
             &people,
@@ -883,6 +916,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         &opts.link_on,
         assignment.as_ref(),
     );
+    lap("assign and count");
 
     let parent = match opts.out_dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -950,12 +984,14 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         .chain([opts.out_dir.join("manifest.json")])
         .collect();
     publish(staging_dir, &opts.out_dir, opts.force)?;
+    lap("write outputs");
     let stats = MergeStats {
         member_records: members.records() as u64,
         member_tokens: members.index.iter().map(|ix| ix.records_len() as u64).sum(),
         index_bytes: members.index.iter().map(|ix| ix.heap_bytes() as u64).sum(),
         voter_records: hits.as_ref().map_or(0, |h| h.records),
         outputs,
+        phases,
     };
     Ok(MergeResult { summary, stats })
 }

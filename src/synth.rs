@@ -257,7 +257,6 @@ impl Generator {
         &mut self.rng
     }
 
-
     /// `n` distinct people with ids `first_id..`.
     pub fn people(&self, first_id: u64, n: usize) -> Vec<Person> {
         (0..n as u64).map(|i| self.person(first_id + i)).collect()
@@ -453,7 +452,11 @@ impl Generator {
     /// Voter file rows for these people (60% of them with a phone).
     pub fn write_voter_rows(&mut self, people: &[Person], w: &mut impl Write) -> io::Result<()> {
         for p in people {
-            let phone = if self.chance(0.6) { p.phone.as_str() } else { "" };
+            let phone = if self.chance(0.6) {
+                p.phone.as_str()
+            } else {
+                ""
+            };
             writeln!(
                 w,
                 "{}\t{:09}\t{}\t{}\t\t{} {}\tSPRINGFIELD\t{}\t{phone}\t{}\tP-{:04}\tCD-{:02}\tHD-{:03}",
@@ -570,7 +573,10 @@ mod tests {
         let mut a = Vec::new();
         let mut b = Vec::new();
         let people = Generator::new(7).people(0, 50);
-        assert_eq!(Generator::new(7).person(33).email_local, people[33].email_local);
+        assert_eq!(
+            Generator::new(7).person(33).email_local,
+            people[33].email_local
+        );
         Generator::new(1)
             .write_export(CrmStyle::Salsa, &people, 0.3, &mut a)
             .unwrap();

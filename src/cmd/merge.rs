@@ -144,6 +144,12 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
             ));
         }
     }
+    let phases: Vec<String> = st
+        .phases
+        .iter()
+        .map(|(n, t)| format!("{n} {t:.1} s"))
+        .collect();
+    ui.info(format!("  time: {}", phases.join(", ")));
     ui.info(format!("  wrote {}", args.output.display()));
     Ok(())
 }
