@@ -208,42 +208,60 @@ impl HashPlan {
 
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Result<Chunk>>(2);
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<csv::ByteRecord>>();
-        std::thread::scope(|scope| -> Result<()> {
+        let (parts_tx, parts_rx) = mpsc::sync_channel::<Vec<Processed>>(2);
+        // Three stages: a reader thread parses records, rayon hashes them, and a sink thread
+        // orders the rows, so the workers never wait for the (sequential) ordering.
+        let (sorter, mut report, distinct) = std::thread::scope(|scope| {
             let input = opts.input.clone();
             let (delimiter, progress_total) = (self.delimiter, self.input_len);
             scope.spawn(move || {
                 read_chunks(&input, delimiter, chunk_tx, recycle_rx, progress_total)
             });
-            for chunk in chunk_rx {
-                let chunk = chunk?;
-                let parts: Vec<Processed> = chunk.records[..chunk.len]
-                    .par_chunks(SUB_CHUNK_ROWS)
-                    .enumerate()
-                    .map_init(
-                        || RecordNormalizer::new(ctx.rules),
-                        |norm, (i, records)| {
-                            let first_row = chunk.first_row + (i * SUB_CHUNK_ROWS) as u64;
-                            process(records, first_row, &ctx, norm)
-                        },
-                    )
-                    .collect();
-                for part in parts {
-                    report.absorb(&part);
-                    let mut start = 0;
-                    for &end in &part.ends {
-                        sorter.push(&part.out[start..end as usize])?;
-                        start = end as usize;
-                    }
-                    for (set, hashes) in distinct.iter_mut().zip(&part.kept_hashes) {
-                        if set.len() < DISTINCT_CAP {
-                            set.extend(hashes);
+            let sink = scope.spawn(move || -> Result<_> {
+                for parts in parts_rx {
+                    for part in parts {
+                        report.absorb(&part);
+                        let mut start = 0;
+                        for &end in &part.ends {
+                            sorter.push(&part.out[start..end as usize])?;
+                            start = end as usize;
+                        }
+                        for (set, hashes) in distinct.iter_mut().zip(&part.kept_hashes) {
+                            if set.len() < DISTINCT_CAP {
+                                set.extend(hashes);
+                            }
                         }
                     }
                 }
-                progress.update(chunk.end_byte);
-                let _ = recycle_tx.send(chunk.records);
-            }
-            Ok(())
+                Ok((sorter, report, distinct))
+            });
+            let hashed = (|| -> Result<()> {
+                for chunk in chunk_rx {
+                    let chunk = chunk?;
+                    let parts: Vec<Processed> = chunk.records[..chunk.len]
+                        .par_chunks(SUB_CHUNK_ROWS)
+                        .enumerate()
+                        .map_init(
+                            || RecordNormalizer::new(ctx.rules),
+                            |norm, (i, records)| {
+                                let first_row = chunk.first_row + (i * SUB_CHUNK_ROWS) as u64;
+                                process(records, first_row, &ctx, norm)
+                            },
+                        )
+                        .collect();
+                    if parts_tx.send(parts).is_err() {
+                        break; // the sink stopped on an error, reported below
+                    }
+                    progress.update(chunk.end_byte);
+                    let _ = recycle_tx.send(chunk.records);
+                }
+                Ok(())
+            })();
+            drop(parts_tx);
+            let sunk = sink
+                .join()
+                .unwrap_or_else(|_| Err(Error::Usage("the output thread failed".into())));
+            hashed.and(sunk)
         })?;
         progress.finish();
 
