@@ -3,7 +3,7 @@ use std::collections::{BTreeSet, HashMap};
 use blindmatch::demo::DemoConfig;
 use serde_json::Value;
 
-use crate::consortium::{Consortium, Model};
+use crate::consortium::{Consortium, Model, lookup_args};
 use crate::workdir::{Hashed, Workdir};
 
 fn cfg() -> DemoConfig {
@@ -257,18 +257,12 @@ fn lookup_gives_an_org_its_share_and_its_best_prospects() {
         .iter()
         .filter(|a| *a == "yes")
         .count();
-    wd.run(&[
-        "lookup",
-        "--key",
+    wd.run(&lookup_args(
         "k.key",
-        "--input",
         export,
-        "--matches",
         &matches,
-        "--assigned-only",
-        "-o",
-        "mine.csv",
-    ]);
+        &["--assigned-only", "-o", "mine.csv"],
+    ));
     let mine: Vec<csv::StringRecord> = csv::Reader::from_path(wd.path("mine.csv"))
         .unwrap()
         .records()
@@ -282,19 +276,12 @@ fn lookup_gives_an_org_its_share_and_its_best_prospects() {
     let want = (0..table.rows.len())
         .filter(|&r| lists[r].parse::<u32>().unwrap() >= 2 && contact[r] == "yes")
         .count();
-    wd.run(&[
-        "lookup",
-        "--key",
+    wd.run(&lookup_args(
         "k.key",
-        "--input",
         export,
-        "--matches",
         &matches,
-        "--tier",
-        "2",
-        "-o",
-        "tier.csv",
-    ]);
+        &["--tier", "2", "-o", "tier.csv"],
+    ));
     let mut reader = csv::Reader::from_path(wd.path("tier.csv")).unwrap();
     let lists_col = reader
         .headers()

@@ -368,3 +368,23 @@ impl Model {
         })
     }
 }
+
+/// `blindmatch lookup` with the test key, then any extra arguments.
+pub fn lookup_args<'a>(
+    key: &'a str,
+    input: &'a str,
+    matches: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "lookup",
+        "--key",
+        key,
+        "--input",
+        input,
+        "--matches",
+        matches,
+    ];
+    args.extend_from_slice(extra);
+    args
+}

@@ -3,7 +3,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use blindmatch::demo::DemoConfig;
 use serde_json::Value;
 
-use crate::consortium::{Consortium, Model};
+use crate::consortium::{Consortium, Model, lookup_args};
 use crate::workdir::{Hashed, Workdir};
 
 fn small() -> DemoConfig {
@@ -13,6 +13,14 @@ fn small() -> DemoConfig {
         voters: 4_000,
         seed: 5,
         dirt: 0.3,
+    }
+}
+
+fn tiny() -> DemoConfig {
+    DemoConfig {
+        members: 100,
+        voters: 500,
+        ..small()
     }
 }
 
@@ -151,14 +159,7 @@ fn per_record_status_agrees_with_the_model() {
 #[test]
 fn mismatched_inputs_are_refused_and_nothing_is_written() {
     let wd = Workdir::new();
-    let c = Consortium::build(
-        &wd,
-        DemoConfig {
-            members: 100,
-            voters: 500,
-            ..small()
-        },
-    );
+    let c = Consortium::build(&wd, tiny());
     let first = c.orgs[0].0.clone();
     let export = c.data.orgs[0].export.to_str().unwrap().to_string();
     // Another key.
@@ -237,14 +238,7 @@ fn mismatched_inputs_are_refused_and_nothing_is_written() {
 #[test]
 fn an_existing_output_directory_needs_force() {
     let wd = Workdir::new();
-    let c = Consortium::build(
-        &wd,
-        DemoConfig {
-            members: 100,
-            voters: 500,
-            ..small()
-        },
-    );
+    let c = Consortium::build(&wd, tiny());
     wd.run(&merge_args(&c, &[]));
     let err = wd.fail(&merge_args(&c, &[]));
     assert!(err.contains("--force"), "{err}");
@@ -363,17 +357,7 @@ fn lookup_appends_the_right_district_to_the_right_row() {
         .collect();
     let export = org.export.to_str().unwrap();
     let matches = format!("out/orgs/{}.csv", org.label);
-    wd.run(&[
-        "lookup",
-        "--key",
-        "k.key",
-        "--input",
-        export,
-        "--matches",
-        &matches,
-        "-o",
-        "all.csv",
-    ]);
+    wd.run(&lookup_args("k.key", export, &matches, &["-o", "all.csv"]));
     let mut reader = csv::Reader::from_path(wd.path("all.csv")).unwrap();
     let header: Vec<String> = reader
         .headers()
@@ -421,19 +405,12 @@ fn lookup_appends_the_right_district_to_the_right_row() {
     // --where keeps exactly that district's rows.
     let (value, n) = per_precinct.iter().max_by_key(|(_, n)| **n).unwrap();
     let filter = format!("precinct_abbrv={value}");
-    wd.run(&[
-        "lookup",
-        "--key",
+    wd.run(&lookup_args(
         "k.key",
-        "--input",
         export,
-        "--matches",
         &matches,
-        "--where",
-        &filter,
-        "-o",
-        "one.csv",
-    ]);
+        &["--where", &filter, "-o", "one.csv"],
+    ));
     let one: Vec<csv::StringRecord> = csv::Reader::from_path(wd.path("one.csv"))
         .unwrap()
         .records()
@@ -446,45 +423,28 @@ fn lookup_appends_the_right_district_to_the_right_row() {
 #[test]
 fn lookup_refuses_a_table_from_another_key() {
     let wd = Workdir::new();
-    let c = Consortium::build(
-        &wd,
-        DemoConfig {
-            members: 100,
-            voters: 500,
-            ..small()
-        },
-    );
+    let c = Consortium::build(&wd, tiny());
     wd.run(&merge_args(&c, &[]));
     wd.run(&["keygen", "-o", "other.key"]);
     let export = c.data.orgs[0].export.to_str().unwrap();
     let matches = format!("out/orgs/{}.csv", c.data.orgs[0].label);
-    let err = wd.fail(&[
-        "lookup",
-        "--key",
+    let err = wd.fail(&lookup_args(
         "other.key",
-        "--input",
         export,
-        "--matches",
         &matches,
-        "-o",
-        "t.csv",
-    ]);
+        &["-o", "t.csv"],
+    ));
     assert!(
         err.contains("another key") || err.contains("under key"),
         "{err}"
     );
     assert!(!wd.path("t.csv").exists());
-    let err = wd.fail(&[
-        "lookup",
-        "--key",
+    let err = wd.fail(&lookup_args(
         "k.key",
-        "--input",
         export,
-        "--matches",
         c.voters.as_str(),
-        "-o",
-        "t.csv",
-    ]);
+        &["-o", "t.csv"],
+    ));
     assert!(err.contains("match table"), "{err}");
 }
 
