@@ -61,14 +61,14 @@ struct Cells {
     values: Vec<u64>,
     hidden: Vec<bool>,
     by_name: HashMap<String, usize>,
-    /// (parts, total): the parts sum to the total.
-    groups: Vec<(Vec<usize>, usize)>,
+    /// Linear equations between published cells (the cells of each; signs and weights do
+    /// not matter for what can be derived): any one cell follows from all the others.
+    equations: Vec<Vec<usize>>,
 }
 
 impl Cells {
     fn id(&mut self, name: &str, value: u64) -> usize {
         if let Some(&id) = self.by_name.get(name) {
-            debug_assert_eq!(self.values[id], value, "{name}");
             return id;
         }
         self.values.push(value);
@@ -77,36 +77,44 @@ impl Cells {
         self.values.len() - 1
     }
 
-    fn group(&mut self, parts: Vec<usize>, total: usize) {
+    /// The parts add up to the total.
+    fn group(&mut self, mut parts: Vec<usize>, total: usize) {
         if !parts.is_empty() {
-            self.groups.push((parts, total));
+            parts.push(total);
+            self.equation(parts);
         }
     }
 
+    fn equation(&mut self, mut cells: Vec<usize>) {
+        cells.sort_unstable();
+        cells.dedup();
+        if cells.len() > 1 {
+            self.equations.push(cells);
+        }
+    }
+
+    /// Hides counts below `k`, then, until nothing changes, one more cell in every equation
+    /// with exactly one hidden cell (the smallest visible one, so as little as possible is
+    /// lost).
     fn suppress(&mut self, k: u64) {
         for (value, hidden) in self.values.iter().zip(self.hidden.iter_mut()) {
             *hidden = *value < k;
         }
         loop {
             let mut changed = false;
-            for (parts, total) in &self.groups {
-                if self.hidden[*total] {
+            for cells in &self.equations {
+                if cells.iter().filter(|&&c| self.hidden[c]).count() != 1 {
                     continue;
                 }
-                let hidden_parts = parts.iter().filter(|&&p| self.hidden[p]).count();
-                if hidden_parts != 1 {
-                    continue;
-                }
-                let next = parts
+                if let Some(next) = cells
                     .iter()
                     .copied()
-                    .filter(|&p| !self.hidden[p])
-                    .min_by_key(|&p| (self.values[p], p));
-                match next {
-                    Some(p) => self.hidden[p] = true,
-                    None => self.hidden[*total] = true,
+                    .filter(|&c| !self.hidden[c])
+                    .min_by_key(|&c| (self.values[c], c))
+                {
+                    self.hidden[next] = true;
+                    changed = true;
                 }
-                changed = true;
             }
             if !changed {
                 break;
@@ -262,7 +270,44 @@ impl Report {
                 Cell::Percent(id, people),
             ]);
         }
-        c.group(parts, people);
+        c.group(parts.clone(), people);
+        // Every person is counted once per list: the orgs' people add up to sum(k * lists[k]);
+        // people on one list add up to lists[1]; with three orgs, inclusion-exclusion gives
+        // each org's exclusive count from its people, its two overlaps and lists[3].
+        let mut weighted = parts.clone();
+        weighted.extend(labels.iter().map(|o| org_people(&mut c, o)));
+        c.equation(weighted);
+        let list_id = |c: &mut Cells, n: &str| {
+            let v = s.lists.get(n).copied().unwrap_or(0);
+            c.id(&format!("lists/{n}"), v)
+        };
+        let mut exclusives: Vec<usize> = labels
+            .iter()
+            .map(|o| {
+                c.id(
+                    &format!("exclusive/{o}"),
+                    s.exclusive.get(o).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        exclusives.push(list_id(&mut c, "1"));
+        c.equation(exclusives);
+        if labels.len() == 3 {
+            for a in &labels {
+                let mut cells = vec![
+                    org_people(&mut c, a),
+                    c.id(
+                        &format!("exclusive/{a}"),
+                        s.exclusive.get(a).copied().unwrap_or(0),
+                    ),
+                    list_id(&mut c, "3"),
+                ];
+                for b in labels.iter().filter(|b| *b != a) {
+                    cells.push(overlap_id(&mut c, s, a, b));
+                }
+                c.equation(cells);
+            }
+        }
         sections.push(Section {
             title: "People by number of lists".into(),
             columns: vec!["lists".into(), "people".into(), "% of people".into()],
@@ -599,6 +644,53 @@ mod tests {
     }
 
     #[test]
+    fn three_orgs_exclusive_counts_cannot_be_derived() {
+        use crate::summary::{OrgSummary, Summary};
+        let orgs = ["a", "b", "c"];
+        let mut s = Summary {
+            people: 300,
+            ..Summary::default()
+        };
+        // a: 120 people; 3 on a alone; a&b 60, a&c 70, all three 13.
+        let people = [120u64, 150, 140];
+        for (o, n) in orgs.iter().zip(people) {
+            s.orgs.push(OrgSummary {
+                org: o.to_string(),
+                people: n,
+                ..OrgSummary::default()
+            });
+        }
+        let pairs = [("a", "b", 60u64), ("a", "c", 70), ("b", "c", 50)];
+        for (o, n) in orgs.iter().zip(people) {
+            s.overlap
+                .entry(o.to_string())
+                .or_default()
+                .insert(o.to_string(), n);
+        }
+        for (x, y, n) in pairs {
+            s.overlap.entry(x.into()).or_default().insert(y.into(), n);
+            s.overlap.entry(y.into()).or_default().insert(x.into(), n);
+        }
+        s.exclusive = [("a", 3u64), ("b", 53), ("c", 33)]
+            .iter()
+            .map(|(o, n)| (o.to_string(), *n))
+            .collect();
+        s.lists = [("1", 89u64), ("2", 154), ("3", 13)]
+            .iter()
+            .map(|(k, n)| (k.to_string(), *n))
+            .collect();
+        let r = Report::build(&s, 10);
+        let hidden = |name: &str| r.cells.hidden[r.cells.by_name[name]];
+        assert!(hidden("exclusive/a"));
+        // 3 = 120 - 60 - 70 + 13 must not be computable from what is shown.
+        let shown = ["people/a", "overlap/a/b", "overlap/a/c", "lists/3"];
+        assert!(shown.iter().any(|n| hidden(n)), "exclusive/a is derivable");
+        for cells in &r.cells.equations {
+            assert_ne!(cells.iter().filter(|&&p| r.cells.hidden[p]).count(), 1);
+        }
+    }
+
+    #[test]
     fn suppression_propagates_through_shared_cells() {
         // x is in two groups; hiding it in one forces a second hide in the other.
         let mut c = Cells::default();
@@ -613,9 +705,8 @@ mod tests {
         c.suppress(10);
         assert!(c.hidden[small] && c.hidden[x]);
         assert!(c.hidden[z], "x hidden alone in t2 would be derivable");
-        for (parts, total) in &c.groups {
-            let hidden = parts.iter().filter(|&&p| c.hidden[p]).count();
-            assert!(c.hidden[*total] || hidden != 1);
+        for cells in &c.equations {
+            assert_ne!(cells.iter().filter(|&&p| c.hidden[p]).count(), 1);
         }
     }
 }
