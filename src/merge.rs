@@ -745,6 +745,7 @@ fn summarize(
     for (o, row) in org_rows.iter_mut().enumerate() {
         row.people = overlap[o][o];
     }
+    let nesting = voters.map_or_else(BTreeMap::new, |hits| nesting(hits, people));
     let named = |values: &[u64]| -> BTreeMap<String, u64> {
         labels.iter().cloned().zip(values.iter().copied()).collect()
     };
@@ -779,7 +780,49 @@ fn summarize(
             outside_target: a.outside_target,
         }),
         tiers,
+        nesting,
     }
+}
+
+/// For each pair of kept columns (child, parent): the parent value of each child value, when
+/// every child value occurs with exactly one parent value among matched people.
+fn nesting(
+    hits: &VoterHits,
+    people: &People,
+) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
+    let rows: Vec<&Vec<u32>> = people
+        .geo
+        .iter()
+        .filter(|&&g| g != NO_GEO)
+        .map(|&g| &hits.geo_rows[g as usize])
+        .collect();
+    let mut out = BTreeMap::new();
+    let n = hits.columns.len();
+    for child in 0..n {
+        for parent in (0..n).filter(|&p| p != child) {
+            let mut parent_of: HashMap<u32, u32> = HashMap::new();
+            let nested = rows
+                .iter()
+                .all(|row| *parent_of.entry(row[child]).or_insert(row[parent]) == row[parent]);
+            let distinct_parents: std::collections::HashSet<&u32> = parent_of.values().collect();
+            // A column nests in another only if it is finer: more values than its parent.
+            if nested && parent_of.len() > distinct_parents.len() {
+                let map = parent_of
+                    .iter()
+                    .map(|(&c, &p)| {
+                        (
+                            hits.values[child][c as usize].clone(),
+                            hits.values[parent][p as usize].clone(),
+                        )
+                    })
+                    .collect();
+                out.entry(hits.columns[child].clone())
+                    .or_insert_with(BTreeMap::new)
+                    .insert(hits.columns[parent].clone(), map);
+            }
+        }
+    }
+    out
 }
 
 /// A writer that also computes the SHA-256 of what it writes.

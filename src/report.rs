@@ -392,6 +392,42 @@ impl Report {
                     });
                     c.group(org_parts.remove(org.as_str()).unwrap_or_default(), total);
                 }
+                // A column nested in another (precincts in a district): a parent value's
+                // counts are the sums of its children's.
+                for (parent, map) in s.nesting.get(column).into_iter().flatten() {
+                    let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                    for (child, p) in map {
+                        children.entry(p.as_str()).or_default().push(child.as_str());
+                    }
+                    for (p, kids) in children {
+                        let mut keys: Vec<String> = vec![String::new()];
+                        keys.extend(labels.iter().map(|o| format!("/{o}")));
+                        keys.extend(["1", "2", "3+"].iter().map(|t| format!("#{t}")));
+                        for key in keys {
+                            let id_of = |c: &mut Cells, col: &str, value: &str| {
+                                let geo = s.geography.get(col).and_then(|g| g.get(value));
+                                if let Some(org) = key.strip_prefix('/') {
+                                    let n = geo.and_then(|g| g.orgs.get(org)).copied().unwrap_or(0);
+                                    c.id(&format!("geo/{col}/{value}/{org}"), n)
+                                } else if let Some(tier) = key.strip_prefix('#') {
+                                    let n = s
+                                        .tiers
+                                        .get(col)
+                                        .and_then(|t| t.get(value))
+                                        .and_then(|t| t.get(tier))
+                                        .copied()
+                                        .unwrap_or(0);
+                                    c.id(&format!("tier/{col}/{value}/{tier}"), n)
+                                } else {
+                                    c.id(&format!("geo/{col}/{value}"), geo.map_or(0, |g| g.people))
+                                }
+                            };
+                            let parts = kids.iter().map(|k| id_of(&mut c, column, k)).collect();
+                            let total = id_of(&mut c, parent, p);
+                            c.group(parts, total);
+                        }
+                    }
+                }
                 let mut columns = vec![column.clone(), "people".to_string()];
                 columns.extend(labels.iter().cloned());
                 columns.extend(["on 1 list".into(), "on 2".into(), "on 3+".into()]);

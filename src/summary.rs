@@ -41,6 +41,11 @@ pub struct Summary {
     /// Per kept column and value: people by lists they are on ("1", "2", "3+").
     #[serde(default)]
     pub tiers: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
+    /// Kept columns that nest in others among matched people (each precinct lies in one
+    /// district): child column -> parent column -> child value -> parent value. `report`
+    /// uses it so that a small precinct cannot be worked out from its district.
+    #[serde(default)]
+    pub nesting: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

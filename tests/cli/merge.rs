@@ -561,3 +561,64 @@ fn the_demo_runs_end_to_end() {
     assert!(err.contains("not a demo directory"), "{err}");
     assert_eq!(wd.read("mine/keep.txt"), b"precious");
 }
+
+#[test]
+fn nested_districts_do_not_reveal_small_precincts() {
+    let wd = Workdir::new();
+    let c = Consortium::build(&wd, small());
+    wd.run(&merge_args(&c, &[]));
+    let s = summary(&wd);
+    let nest = &s["nesting"]["precinct_abbrv"]["nc_house_abbrv"];
+    assert!(
+        nest.as_object().is_some_and(|m| m.len() > 10),
+        "precincts nest in house districts"
+    );
+    assert!(
+        s["nesting"]["nc_house_abbrv"]["precinct_abbrv"].is_null(),
+        "not the other way"
+    );
+    let out = wd.run(&["report", "out", "--min-cell", "25", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let section = |column: &str| -> HashMap<String, Value> {
+        let title = format!("Matched people by {column}");
+        doc["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["title"] == title.as_str())
+            .unwrap()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r[column].as_str().unwrap().to_string(), r.clone()))
+            .collect()
+    };
+    let precincts = section("precinct_abbrv");
+    let districts = section("nc_house_abbrv");
+    let mut kids: HashMap<String, Vec<String>> = HashMap::new();
+    for (p, d) in nest.as_object().unwrap() {
+        kids.entry(d.as_str().unwrap().to_string())
+            .or_default()
+            .push(p.clone());
+    }
+    let mut checked = 0;
+    for (district, children) in &kids {
+        for column in ["people", "on 1 list", "on 2", "on 3+"] {
+            if districts[district][column].is_null() {
+                continue;
+            }
+            let hidden = children
+                .iter()
+                .filter(|p| precincts[*p][column].is_null())
+                .count();
+            assert_ne!(
+                hidden, 1,
+                "{district} {column}: one hidden precinct is derivable"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10);
+    let any_hidden = precincts.values().any(|r| r["on 3+"].is_null());
+    assert!(any_hidden, "the threshold bites");
+}
