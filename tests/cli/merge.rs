@@ -622,3 +622,63 @@ fn nested_districts_do_not_reveal_small_precincts() {
     let any_hidden = precincts.values().any(|r| r["on 3+"].is_null());
     assert!(any_hidden, "the threshold bites");
 }
+
+#[test]
+fn corrupted_hashed_files_are_refused_clearly() {
+    let wd = Workdir::new();
+    let c = Consortium::build(&wd, tiny());
+    let good = wd.read_string(&c.orgs[0].1);
+    let first_token = good
+        .lines()
+        .find(|l| !l.starts_with('#') && l.len() > 64 && !l.starts_with("email"))
+        .unwrap();
+    let data_lines = good.lines().filter(|l| !l.starts_with('#')).count() - 1;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "bad-token",
+            good.replacen(&first_token[..10], "ZZZZZZZZZZ", 1)
+                .into_bytes(),
+            "not 64 lowercase hex",
+        ),
+        (
+            "truncated",
+            {
+                let keep: Vec<&str> = good
+                    .lines()
+                    .take(good.lines().count() - data_lines / 2)
+                    .collect();
+                (keep.join("\n") + "\n").into_bytes()
+            },
+            "metadata says",
+        ),
+        (
+            "no-rows-line",
+            good.lines()
+                .filter(|l| !l.starts_with("# rows"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into_bytes(),
+            "'rows'",
+        ),
+        (
+            "junk",
+            vec![0xff, 0xfe, 0x00, 0x01, b'\n', b'#'],
+            "not a blindmatch hashed file",
+        ),
+        (
+            "plain-csv",
+            b"email,zip\na@b.org,10001\n".to_vec(),
+            "not a blindmatch hashed file",
+        ),
+    ];
+    for (name, bytes, why) in cases {
+        let file = format!("{name}.csv");
+        wd.write(&file, &bytes);
+        let mut args = vec!["merge", file.as_str()];
+        args.extend(c.org_files().into_iter().skip(1));
+        args.extend(["-o", "out"]);
+        let err = wd.fail(&args);
+        assert!(err.contains(why) && err.contains(&file), "{name}: {err}");
+        assert!(!wd.path("out").exists(), "{name}");
+    }
+}
