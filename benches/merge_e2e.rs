@@ -6,7 +6,8 @@
 //! The data (synthetic exports, hashed by the real `hash` path) is generated once per size
 //! and kept under target/ (or BENCH_DIR) for later runs. The merge is timed end to end,
 //! outputs written; its peak memory is read from /proc. DuckDB (`pip install duckdb`) runs
-//! `benches/duckdb_merge.py` on the same hashed files with the same number of threads.
+//! `benches/duckdb_merge.py` on the same hashed files with the same number of threads
+//! (BENCH_DUCKDB=0 skips it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -144,6 +145,10 @@ fn main() {
         .map(|(n, t)| format!("{n} {t:.1} s"))
         .collect();
     println!("    phases: {}", phases.join(", "));
+    if std::env::var("BENCH_DUCKDB").as_deref() == Ok("0") {
+        println!("  DuckDB comparison skipped (BENCH_DUCKDB=0)");
+        return;
+    }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/duckdb_merge.py");
     let duck_out = dir.join("duckdb-out");
     let _ = std::fs::remove_dir_all(&duck_out);

@@ -258,7 +258,7 @@ fn par_rows<T: Send + Default>(
 fn scan<T: Send + Default>(
     path: &Path,
     progress: &dyn Progress,
-    mut sink: impl FnMut(Vec<T>) -> Result<()>,
+    mut sink: impl FnMut(&RowBlock, Vec<T>) -> Result<()>,
     f: impl Fn(&mut T, u64, hashfile::TokenRow) + Sync,
 ) -> Result<()> {
     let file = HashedFile::open(path)?;
@@ -270,7 +270,7 @@ fn scan<T: Send + Default>(
         let block = block?;
         let done = block.first_row + block.rows;
         let parts = par_rows(&block, path, |row| line_base + row, &f)?;
-        sink(parts)?;
+        sink(&block, parts)?;
         progress.update(done);
     }
     progress.finish();
@@ -343,7 +343,7 @@ fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Members> {
         scan(
             &org.path,
             progress,
-            |parts: Vec<LoadPart>| {
+            |_, parts: Vec<LoadPart>| {
                 for part in parts {
                     for (all, mut some) in pairs.iter_mut().zip(part.pairs) {
                         all.append(&mut some);
@@ -393,7 +393,7 @@ struct VoterHits {
 struct VoterPart {
     /// (voter row, kind, distinct-token index) in row order.
     hits: Vec<(u32, u8, u32)>,
-    /// (voter row, byte range of its kept columns in the block) for rows with hits.
+    /// (voter row, address and length of its kept columns in the block) for rows with hits.
     kept: Vec<(u32, usize, usize)>,
 }
 
@@ -412,77 +412,74 @@ fn scan_voters(input: &Input, members: &Members, progress: &dyn Progress) -> Res
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
     let width = hits.columns.len();
     progress.phase("voter file", input.meta.rows);
-    let blocks = file.blocks();
-    let line_base = blocks.line_of(0);
-    for block in blocks {
-        let block = block?;
-        let base = block.data.as_ptr() as usize;
-        let parts = par_rows(
-            &block,
-            &input.path,
-            |row| line_base + row,
-            |acc: &mut VoterPart, row, parsed| {
-                let before = acc.hits.len();
-                for (k, token) in parsed.tokens.iter().enumerate() {
-                    if token.is_empty() {
+    drop(file);
+    scan(
+        &input.path,
+        progress,
+        |block: &RowBlock, parts: Vec<VoterPart>| {
+            for part in parts {
+                // Geography is kept only for voter records that are some token's first hit:
+                // at most one per distinct member token, however large the voter file.
+                let mut firsts: Vec<u32> = Vec::new();
+                for (row, kind, key) in part.hits {
+                    let (k, i) = (kind as usize, key as usize);
+                    let seen = hits.count[k][i];
+                    if seen == 0 {
+                        hits.voter[k][i] = row;
+                        if firsts.last() != Some(&row) {
+                            firsts.push(row);
+                        }
+                    }
+                    hits.count[k][i] = seen.saturating_add(1).min(2);
+                }
+                let block_at = block.data.as_ptr() as usize;
+                let mut kept = part.kept.iter().peekable();
+                for row in firsts {
+                    while kept.next_if(|(r, _, _)| *r < row).is_some() {}
+                    let Some(&&(_, at, len)) = kept.peek() else {
+                        break;
+                    };
+                    if hits.geo_of_voter.contains_key(&row) {
                         continue;
                     }
-                    if let Some(i) = members.index[k].find(token_prefix(token)) {
-                        acc.hits.push((row as u32, k as u8, i as u32));
-                    }
+                    let start = at - block_at;
+                    let values = split_kept(&block.data[start..start + len], width);
+                    let ids = values
+                        .into_iter()
+                        .enumerate()
+                        .map(|(c, v)| match interned[c].get(&v) {
+                            Some(&id) => id,
+                            None => {
+                                let id = hits.values[c].len() as u32;
+                                interned[c].insert(v.clone(), id);
+                                hits.values[c].push(v);
+                                id
+                            }
+                        })
+                        .collect();
+                    hits.geo_of_voter.insert(row, hits.geo_rows.len() as u32);
+                    hits.geo_rows.push(ids);
                 }
-                if acc.hits.len() > before && width > 0 {
-                    let start = parsed.rest.as_ptr() as usize - base;
-                    acc.kept
-                        .push((row as u32, start, start + parsed.rest.len()));
-                }
-            },
-        )?;
-        for part in parts {
-            // Geography is kept only for voter records that are some token's first hit: at
-            // most one per distinct member token, however large the voter file.
-            let mut firsts: Vec<u32> = Vec::new();
-            for (row, kind, key) in part.hits {
-                let (k, i) = (kind as usize, key as usize);
-                let seen = hits.count[k][i];
-                if seen == 0 {
-                    hits.voter[k][i] = row;
-                    if firsts.last() != Some(&row) {
-                        firsts.push(row);
-                    }
-                }
-                hits.count[k][i] = seen.saturating_add(1).min(2);
             }
-            let mut kept = part.kept.iter().peekable();
-            for row in firsts {
-                while kept.next_if(|(r, _, _)| *r < row).is_some() {}
-                let Some(&&(_, start, end)) = kept.peek() else {
-                    break;
-                };
-                if hits.geo_of_voter.contains_key(&row) {
+            Ok(())
+        },
+        |acc: &mut VoterPart, row, parsed| {
+            let before = acc.hits.len();
+            for (k, token) in parsed.tokens.iter().enumerate() {
+                if token.is_empty() {
                     continue;
                 }
-                let values = split_kept(&block.data[start..end], width);
-                let ids = values
-                    .into_iter()
-                    .enumerate()
-                    .map(|(c, v)| match interned[c].get(&v) {
-                        Some(&id) => id,
-                        None => {
-                            let id = hits.values[c].len() as u32;
-                            interned[c].insert(v.clone(), id);
-                            hits.values[c].push(v);
-                            id
-                        }
-                    })
-                    .collect();
-                hits.geo_of_voter.insert(row, hits.geo_rows.len() as u32);
-                hits.geo_rows.push(ids);
+                if let Some(i) = members.index[k].find(token_prefix(token)) {
+                    acc.hits.push((row as u32, k as u8, i as u32));
+                }
             }
-        }
-        progress.update(block.first_row + block.rows);
-    }
-    progress.finish();
+            if acc.hits.len() > before && width > 0 {
+                // Where the kept columns lie, so the sink can find them in the block.
+                acc.kept
+                    .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));
+            }
+        },
+    )?;
     Ok(hits)
 }
 
@@ -498,7 +495,7 @@ fn scan_suppression(
         scan(
             &input.path,
             progress,
-            |parts: Vec<Vec<(u8, u32)>>| {
+            |_, parts: Vec<Vec<(u8, u32)>>| {
                 for (k, i) in parts.into_iter().flatten() {
                     marked[k as usize][i as usize] = true;
                 }
@@ -653,6 +650,18 @@ fn resolve_people(
     }
 }
 
+/// The indexes of the set bits of an org mask, lowest first.
+fn bits(mask: u64) -> impl Iterator<Item = usize> {
+    let mut rest = mask;
+    std::iter::from_fn(move || {
+        (rest != 0).then(|| {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            i
+        })
+    })
+}
+
 fn org_labels(orgs: &[Input]) -> Vec<String> {
     orgs.iter().map(|o| o.meta.org.to_string()).collect()
 }
@@ -686,17 +695,25 @@ fn summarize(
     let mut exclusive = vec![0u64; n_orgs];
     let mut lists: BTreeMap<u32, u64> = BTreeMap::new();
     let mut voter = VoterSummary::default();
-    let mut geography: BTreeMap<String, BTreeMap<String, GeoCount>> = BTreeMap::new();
-    let mut tiers: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>> = BTreeMap::new();
+    // Per kept column, per interned value: people, people per org, people per tier.
+    let value_counts = |c: usize| voters.map_or(0, |h| h.values[c].len());
+    let n_columns = voters.map_or(0, |h| h.columns.len());
+    let mut geo_people: Vec<Vec<u64>> = (0..n_columns).map(|c| vec![0; value_counts(c)]).collect();
+    let mut geo_orgs: Vec<Vec<u64>> = (0..n_columns)
+        .map(|c| vec![0; value_counts(c) * n_orgs])
+        .collect();
+    let mut geo_tiers: Vec<Vec<u64>> = (0..n_columns)
+        .map(|c| vec![0; value_counts(c) * 3])
+        .collect();
     for p in 0..people.len() {
         let mask = people.orgs[p];
-        let members_of: Vec<usize> = (0..n_orgs).filter(|&o| mask >> o & 1 == 1).collect();
-        *lists.entry(mask.count_ones()).or_default() += 1;
-        if members_of.len() == 1 {
-            exclusive[members_of[0]] += 1;
+        let lists_on = mask.count_ones();
+        *lists.entry(lists_on).or_default() += 1;
+        if lists_on == 1 {
+            exclusive[mask.trailing_zeros() as usize] += 1;
         }
-        for &a in &members_of {
-            for &b in &members_of {
+        for a in bits(mask) {
+            for b in bits(mask) {
                 overlap[a][b] += 1;
             }
             match people.status[p] {
@@ -716,30 +733,52 @@ fn summarize(
         }
         if let (Some(hits), true) = (voters, people.geo[p] != NO_GEO) {
             let row = &hits.geo_rows[people.geo[p] as usize];
-            let tier = match mask.count_ones() {
-                1 => "1",
-                2 => "2",
-                _ => "3+",
-            };
-            for (c, column) in hits.columns.iter().enumerate() {
-                let value = hits.values[c][row[c] as usize].clone();
-                let cell = geography
-                    .entry(column.clone())
-                    .or_default()
-                    .entry(value.clone())
-                    .or_default();
-                cell.people += 1;
-                for &a in &members_of {
-                    *cell.orgs.entry(labels[a].clone()).or_default() += 1;
+            let tier = (lists_on.min(3) - 1) as usize;
+            for (c, &v) in row.iter().enumerate() {
+                let v = v as usize;
+                geo_people[c][v] += 1;
+                geo_tiers[c][v * 3 + tier] += 1;
+                for a in bits(mask) {
+                    geo_orgs[c][v * n_orgs + a] += 1;
                 }
-                *tiers
-                    .entry(column.clone())
-                    .or_default()
-                    .entry(value)
-                    .or_default()
-                    .entry(tier.to_string())
-                    .or_default() += 1;
             }
+        }
+    }
+    let mut geography: BTreeMap<String, BTreeMap<String, GeoCount>> = BTreeMap::new();
+    let mut tiers: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>> = BTreeMap::new();
+    for (c, column) in voters
+        .map_or(&[][..], |h| &h.columns[..])
+        .iter()
+        .enumerate()
+    {
+        let values = &voters.map_or(&[][..], |h| &h.values[..])[c];
+        for (v, value) in values
+            .iter()
+            .enumerate()
+            .filter(|(v, _)| geo_people[c][*v] > 0)
+        {
+            let orgs = (0..n_orgs)
+                .map(|a| (a, geo_orgs[c][v * n_orgs + a]))
+                .filter(|(_, n)| *n > 0)
+                .map(|(a, n)| (labels[a].clone(), n))
+                .collect();
+            geography.entry(column.clone()).or_default().insert(
+                value.clone(),
+                GeoCount {
+                    people: geo_people[c][v],
+                    orgs,
+                },
+            );
+            let by_tier = ["1", "2", "3+"]
+                .iter()
+                .enumerate()
+                .map(|(t, name)| (name.to_string(), geo_tiers[c][v * 3 + t]))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            tiers
+                .entry(column.clone())
+                .or_default()
+                .insert(value.clone(), by_tier);
         }
     }
     for (o, row) in org_rows.iter_mut().enumerate() {
@@ -989,7 +1028,9 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         let name = format!("orgs/{}.csv", org.meta.org);
         let base = members.starts[o];
         progress.phase(&format!("write {}", org.meta.org), org.meta.rows);
-        staging.write(&name, |w| tables.write_org_table(org, o, base, w, progress))?;
+        staging.write(&name, |w| {
+            tables.write_org_table(org, o, base, &name, w, progress)
+        })?;
     }
     staging.write("consortium.csv", |w| tables.write_consortium(w))?;
     let mut inputs: Vec<&Input> = orgs.iter().collect();
@@ -1099,17 +1140,17 @@ impl Tables<'_> {
         org: &Input,
         org_index: usize,
         base: u32,
+        name: &str,
         w: &mut dyn Write,
         progress: &dyn Progress,
     ) -> Result<()> {
-        let io = Error::io(Path::new("orgs"));
         let mut head = Vec::new();
-        writeln!(head, "{MATCH_TABLE_MAGIC}").map_err(Error::io("orgs"))?;
-        writeln!(head, "# spec: {}", org.meta.spec).map_err(Error::io("orgs"))?;
-        writeln!(head, "# org: {}", org.meta.org).map_err(Error::io("orgs"))?;
-        writeln!(head, "# round: {}", org.meta.round.as_str()).map_err(Error::io("orgs"))?;
-        writeln!(head, "# key_fingerprint: {}", org.meta.fingerprint).map_err(Error::io("orgs"))?;
-        writeln!(head, "# rows: {}", org.meta.rows).map_err(Error::io("orgs"))?;
+        writeln!(head, "{MATCH_TABLE_MAGIC}").map_err(Error::io(name))?;
+        writeln!(head, "# spec: {}", org.meta.spec).map_err(Error::io(name))?;
+        writeln!(head, "# org: {}", org.meta.org).map_err(Error::io(name))?;
+        writeln!(head, "# round: {}", org.meta.round.as_str()).map_err(Error::io(name))?;
+        writeln!(head, "# key_fingerprint: {}", org.meta.fingerprint).map_err(Error::io(name))?;
+        writeln!(head, "# rows: {}", org.meta.rows).map_err(Error::io(name))?;
         let mut columns: Vec<String> = Kind::ALL.iter().map(|k| k.name().to_string()).collect();
         columns.extend(["voter_status".into(), "match_key".into()]);
         columns.extend(self.columns.iter().cloned());
@@ -1122,14 +1163,14 @@ impl Tables<'_> {
             crate::csvio::push_field(&mut header, c.as_bytes());
         }
         header.push(b'\n');
-        w.write_all(&head).map_err(Error::io("orgs"))?;
-        w.write_all(&header).map_err(io)?;
+        w.write_all(&head).map_err(Error::io(name))?;
+        w.write_all(&header).map_err(Error::io(name))?;
         scan(
             &org.path,
             progress,
-            |parts: Vec<Vec<u8>>| {
+            |_, parts: Vec<Vec<u8>>| {
                 for part in parts {
-                    w.write_all(&part).map_err(Error::io("orgs"))?;
+                    w.write_all(&part).map_err(Error::io(name))?;
                 }
                 Ok(())
             },
