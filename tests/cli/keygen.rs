@@ -128,4 +128,7 @@ fn quiet_is_accepted_before_and_after_the_subcommand() {
     assert!(out.stderr.is_empty());
     let loud = wd.run(&["hash", "--key", key, "--org", "x", "m.csv", "-o", "c.csv"]);
     assert!(!loud.stderr.is_empty());
+    // stderr is not a terminal here: no progress bar, no colour, no carriage returns.
+    let text = String::from_utf8(loud.stderr).unwrap();
+    assert!(!text.contains('\x1b') && !text.contains('\r'), "{text:?}");
 }
