@@ -17,11 +17,7 @@ fn is_label_char(c: char) -> bool {
 }
 
 fn check(what: &'static str, value: &str) -> Result<(), Error> {
-    let ok = !value.is_empty()
-        && value.len() <= MAX_LEN
-        && value.chars().all(is_label_char)
-        && value != "."
-        && value != "..";
+    let ok = !value.is_empty() && value.len() <= MAX_LEN && value.chars().all(is_label_char);
     if ok {
         Ok(())
     } else {
@@ -83,6 +79,12 @@ pub struct OrgLabel(String);
 impl OrgLabel {
     pub fn new(value: &str) -> Result<OrgLabel, Error> {
         check("org label", value)?;
+        if value == "." || value == ".." {
+            return Err(Error::Label {
+                what: "org label",
+                rule: "a name other than '.' or '..' (it becomes a file name)",
+            });
+        }
         Ok(OrgLabel(value.to_string()))
     }
 
@@ -106,6 +108,8 @@ mod tests {
         assert!(Round::new("nyc-primary-2026").is_ok());
         assert!(Round::new("a.b_c-D9").is_ok());
         assert!(Round::new(&"x".repeat(64)).is_ok());
+        // The spec's alphabet allows these as rounds (they are never file names).
+        assert!(Round::new(".").is_ok() && Round::new("..").is_ok());
     }
 
     #[test]
