@@ -286,7 +286,7 @@ impl HashPlan {
         meta.write_to(&mut out).map_err(io)?;
         out.write_all(&hashfile::header_line(&self.kept_columns()))
             .map_err(Error::io(&opts.output))?;
-        sorter.finish(&mut out)?;
+        sorter.finish(&mut out, progress)?;
         out.commit()?;
         report.metadata = Some(meta);
         Ok(report)

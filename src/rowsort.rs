@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::outfile::scratch_file_near;
+use crate::progress::Progress;
 use crate::token::TOKEN_HEX_LEN;
 
 const BUCKETS: usize = 256;
@@ -108,8 +109,9 @@ impl RowSorter {
         Ok(())
     }
 
-    /// Writes every row, sorted, to `out`.
-    pub fn finish(mut self, out: &mut impl Write) -> Result<()> {
+    /// Writes every row, sorted, to `out`, reporting buckets done to `progress`.
+    pub fn finish(mut self, out: &mut impl Write, progress: &dyn Progress) -> Result<()> {
+        progress.phase("ordering", BUCKETS as u64);
         let batch = rayon::current_num_threads().max(1) * 2;
         let near = self.scratch_near.clone();
         let mut start = 0;
@@ -127,7 +129,9 @@ impl RowSorter {
                 out.write_all(&bucket?).map_err(Error::io(&near))?;
             }
             start = end;
+            progress.update(start as u64);
         }
+        progress.finish();
         Ok(())
     }
 }
@@ -188,7 +192,9 @@ mod tests {
                 sorter.push(r.as_bytes()).unwrap();
             }
             let mut out = Vec::new();
-            sorter.finish(&mut out).unwrap();
+            sorter
+                .finish(&mut out, &crate::progress::NoProgress)
+                .unwrap();
             out
         };
         let in_memory = run(DEFAULT_BUDGET, false);

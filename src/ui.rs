@@ -6,6 +6,7 @@
 //! program quietly with status 0 instead of a panic.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use blindmatch::progress::Progress;
@@ -63,44 +64,82 @@ impl Ui {
 
     /// A progress bar for `what`, or an invisible one.
     pub fn progress(&self, what: &str) -> Bar {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-        if self.bars {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
+        let bar = Bar {
+            visible: self.bars,
+            color: self.color,
+            current: Mutex::new(ProgressBar::hidden()),
+        };
+        bar.replace(what, 0);
+        bar
+    }
+}
+
+/// Progress on stderr behind the library's [`Progress`] trait: one indicatif bar per phase.
+pub struct Bar {
+    visible: bool,
+    color: bool,
+    current: Mutex<ProgressBar>,
+}
+
+impl Bar {
+    fn replace(&self, message: &str, total: u64) {
+        let bar = if self.visible {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let template = if self.color {
-                "{msg:>10} [{bar:36.cyan/blue}] {percent:>3}% {elapsed_precise} eta {eta}"
+                "{msg:>12} [{bar:36.cyan/blue}] {percent:>3}% {elapsed_precise} eta {eta}"
             } else {
-                "{msg:>10} [{bar:36}] {percent:>3}% {elapsed_precise} eta {eta}"
+                "{msg:>12} [{bar:36}] {percent:>3}% {elapsed_precise} eta {eta}"
             };
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_message(message.to_string());
+        if let Ok(mut current) = self.current.lock() {
+            current.finish_and_clear();
+            *current = bar;
         }
-        bar.set_message(what.to_string());
-        Bar(bar)
+    }
+
+    fn with(&self, f: impl FnOnce(&ProgressBar)) {
+        if let Ok(current) = self.current.lock() {
+            f(&current);
+        }
     }
 }
 
-/// An indicatif bar behind the library's [`Progress`] trait.
-pub struct Bar(ProgressBar);
-
 impl Progress for Bar {
     fn start(&self, total: u64) {
-        self.0.set_length(total);
-        self.0.set_position(0);
+        let mut message = String::new();
+        let mut finished = false;
+        self.with(|b| {
+            message = b.message();
+            finished = b.is_finished();
+        });
+        if finished {
+            self.replace(&message, total);
+        } else {
+            self.with(|b| {
+                b.set_length(total);
+                b.set_position(0);
+            });
+        }
     }
 
     fn update(&self, position: u64) {
-        self.0.set_position(position);
+        self.with(|b| b.set_position(position));
     }
 
     fn finish(&self) {
-        self.0.finish_and_clear();
+        self.with(ProgressBar::finish_and_clear);
     }
 
     fn phase(&self, name: &str, total: u64) {
-        self.0.set_message(name.to_string());
-        self.start(total);
+        self.replace(name, total);
     }
 }
 
