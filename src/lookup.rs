@@ -297,11 +297,14 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
                 report.no_contact += 1;
                 continue;
             }
-            let mut fields: Vec<&[u8]> = record.iter().collect();
-            fields.resize(headers.len(), b"");
-            fields.extend(values.iter().map(|v| v.as_bytes()));
+            let padding = headers.len().saturating_sub(record.len());
+            let fields = record
+                .iter()
+                .take(headers.len())
+                .chain(std::iter::repeat_n(&b""[..], padding))
+                .chain(values.iter().map(|v| v.as_bytes()));
             writer
-                .write_record(&fields)
+                .write_record(fields)
                 .map_err(|e| csvio::csv_error(&opts.output, report.written + 2, &e))?;
             report.written += 1;
         }

@@ -1111,27 +1111,22 @@ struct Tables<'a> {
 pub const MATCH_TABLE_MAGIC: &str = "# blindmatch match table";
 
 impl Tables<'_> {
-    fn geo_values(&self, p: usize) -> Vec<&str> {
-        match (self.hits, self.people.geo.get(p)) {
-            (Some(h), Some(&g)) if g != NO_GEO => h.geo_rows[g as usize]
-                .iter()
-                .enumerate()
-                .map(|(c, &v)| h.values[c][v as usize].as_str())
-                .collect(),
-            _ => vec![""; self.columns.len()],
-        }
-    }
-
+    /// Appends `,status,match_key,district...` for a person (or an unusable record).
     fn push_person_fields(&self, line: &mut Vec<u8>, p: Option<usize>) {
         let status = p.map_or("unusable", |p| self.people.status[p].name());
         let match_key = p.map_or("", |p| self.people.status[p].match_key());
         line.extend_from_slice(status.as_bytes());
         line.push(b',');
         line.extend_from_slice(match_key.as_bytes());
-        let geo = p.map_or_else(|| vec![""; self.columns.len()], |p| self.geo_values(p));
-        for value in geo {
-            line.push(b',');
-            crate::csvio::push_field(line, value.as_bytes());
+        let geo = p.map_or(NO_GEO, |p| self.people.geo[p]);
+        match self.hits {
+            Some(h) if geo != NO_GEO => {
+                for (c, &v) in h.geo_rows[geo as usize].iter().enumerate() {
+                    line.push(b',');
+                    crate::csvio::push_field(line, h.values[c][v as usize].as_bytes());
+                }
+            }
+            _ => line.extend(std::iter::repeat_n(b',', self.columns.len())),
         }
     }
 
