@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use crate::error::{Error, Result};
 use crate::key::Fingerprint;
 use crate::label::{OrgLabel, Round};
-use crate::token::{Kind, is_token};
+use crate::token::{Kind, TOKEN_HEX_LEN};
 
 /// The spec version this implementation follows.
 pub const SPEC_VERSION: u32 = 1;
@@ -256,7 +256,7 @@ impl HashedFile {
                     data.push(b'\n');
                 }
                 if !at_end {
-                    match data.iter().rposition(|&b| b == b'\n') {
+                    match memchr::memrchr(b'\n', &data) {
                         Some(cut) => carry.extend_from_slice(&data[cut + 1..]),
                         None => {
                             carry = data;
@@ -269,7 +269,7 @@ impl HashedFile {
                 if data.is_empty() {
                     return;
                 }
-                let rows = data.iter().filter(|&&b| b == b'\n').count() as u64;
+                let rows = memchr::memchr_iter(b'\n', &data).count() as u64;
                 let block = RowBlock {
                     first_row: next_row,
                     rows,
@@ -324,12 +324,12 @@ impl RowBlock {
         let mut row = self.first_row;
         while start < self.data.len() {
             let mut end = (start + target).min(self.data.len());
-            if let Some(nl) = self.data[end - 1..].iter().position(|&b| b == b'\n') {
+            if let Some(nl) = memchr::memchr(b'\n', &self.data[end - 1..]) {
                 end += nl;
             }
             let piece = &self.data[start..end];
             out.push((row, piece));
-            row += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+            row += memchr::memchr_iter(b'\n', piece).count() as u64;
             start = end;
         }
         out
@@ -381,39 +381,81 @@ impl Iterator for Blocks {
 /// The five token cells of a hashed row (hex, possibly empty) and the rest of the line.
 pub struct TokenRow<'a> {
     pub tokens: [&'a [u8]; 5],
+    /// The 128-bit prefix of each non-empty token (0 for an empty cell).
+    pub prefixes: [u128; 5],
     /// The kept columns, still CSV-encoded, without the line end.
     pub rest: &'a [u8],
     /// The five token cells with their commas, exactly as in the file.
     pub token_text: &'a [u8],
 }
 
-/// Parses one line (without `\n`) of a hashed file.
+/// Lowercase hex digit values; 0xFF for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Validates a 64-character token cell and returns its 128-bit prefix, in one pass.
+fn checked_prefix(cell: &[u8]) -> Option<u128> {
+    let mut prefix = 0u128;
+    let mut bad = 0u8;
+    for &b in &cell[..32] {
+        let v = HEX_VALUE[b as usize];
+        bad |= v;
+        prefix = prefix << 4 | u128::from(v & 0x0F);
+    }
+    for &b in &cell[32..] {
+        bad |= HEX_VALUE[b as usize];
+    }
+    // Valid digits are at most 0x0F; an invalid byte sets the high bits.
+    (bad & 0xF0 == 0).then_some(prefix)
+}
+
+/// Parses one line (without `\n`) of a hashed file. A token cell is empty or exactly 64
+/// lowercase hex characters, so no search for commas is needed.
 pub fn parse_row(line: &[u8]) -> std::result::Result<TokenRow<'_>, &'static str> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut tokens: [&[u8]; 5] = [&[]; 5];
+    let mut prefixes = [0u128; 5];
     let mut start = 0;
-    for (i, token) in tokens.iter_mut().enumerate() {
-        let end = line[start..]
-            .iter()
-            .position(|&b| b == b',')
-            .map_or(line.len(), |p| start + p);
-        let cell = &line[start..end];
-        if !cell.is_empty() && !is_token(cell) {
-            return Err("a token cell is not 64 lowercase hex characters");
-        }
-        *token = cell;
-        if i < 4 && end == line.len() {
-            return Err("fewer than five token columns");
-        }
-        start = (end + 1).min(line.len());
-        if i == 4 {
-            let rest = if end == line.len() {
+    for k in 0..5 {
+        let end = match line.get(start) {
+            None | Some(b',') => start,
+            Some(_) => {
+                let end = start + TOKEN_HEX_LEN;
+                if end > line.len() || (end < line.len() && line[end] != b',') {
+                    return Err("a token cell is not 64 lowercase hex characters");
+                }
+                prefixes[k] = checked_prefix(&line[start..end])
+                    .ok_or("a token cell is not 64 lowercase hex characters")?;
+                end
+            }
+        };
+        tokens[k] = &line[start..end];
+        if k < 4 {
+            if end >= line.len() {
+                return Err("fewer than five token columns");
+            }
+            start = end + 1;
+        } else {
+            let rest = if end >= line.len() {
                 &[][..]
             } else {
                 &line[end + 1..]
             };
             return Ok(TokenRow {
                 tokens,
+                prefixes,
                 rest,
                 token_text: &line[..end],
             });
@@ -425,11 +467,7 @@ pub fn parse_row(line: &[u8]) -> std::result::Result<TokenRow<'_>, &'static str>
 /// The 128-bit prefix of a hex token: what the coordinator's indexes compare.
 pub fn token_prefix(hex: &[u8]) -> u128 {
     hex[..32].iter().fold(0u128, |acc, &b| {
-        let v = match b {
-            b'0'..=b'9' => b - b'0',
-            _ => b - b'a' + 10,
-        };
-        acc << 4 | u128::from(v)
+        acc << 4 | u128::from(HEX_VALUE[b as usize] & 0x0F)
     })
 }
 
@@ -518,6 +556,19 @@ mod tests {
         assert!(parse_row(b",,,,").unwrap().rest.is_empty());
         assert!(parse_row(b",,,").is_err());
         assert!(parse_row(b"xyz,,,,").is_err());
+        assert_eq!(row.prefixes[0], u128::from_be_bytes([0xab; 16]));
+        assert_eq!(row.prefixes[1], 0);
+        let upper = line.replacen("ab", "AB", 1);
+        assert!(
+            parse_row(upper.as_bytes()).is_err(),
+            "uppercase hex is not a token"
+        );
+        let long = format!("{t}0,,,,");
+        assert!(parse_row(long.as_bytes()).is_err());
+        let short = format!("{},,,,", &t[..63]);
+        assert!(parse_row(short.as_bytes()).is_err());
+        assert!(parse_row(format!(",,,,{t}").as_bytes()).is_ok());
+        assert!(parse_row(format!(",,,,{t}x").as_bytes()).is_err());
         assert_eq!(token_prefix(t.as_bytes()), u128::from_be_bytes([0xab; 16]));
     }
 

@@ -21,7 +21,6 @@ use crate::assign::{self, Policy, Target};
 use crate::error::{Error, Result};
 use crate::hashfile::{
     self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row, split_kept,
-    token_prefix,
 };
 use crate::index::TokenIndex;
 use crate::progress::Progress;
@@ -357,7 +356,7 @@ fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Members> {
                 let mut mask = 0u8;
                 for (k, token) in parsed.tokens.iter().enumerate() {
                     if !token.is_empty() {
-                        acc.pairs[k].push((token_prefix(token), record));
+                        acc.pairs[k].push((parsed.prefixes[k], record));
                         mask |= 1 << k;
                     }
                 }
@@ -469,7 +468,7 @@ fn scan_voters(input: &Input, members: &Members, progress: &dyn Progress) -> Res
                 if token.is_empty() {
                     continue;
                 }
-                if let Some(i) = members.index[k].find(token_prefix(token)) {
+                if let Some(i) = members.index[k].find(parsed.prefixes[k]) {
                     acc.hits.push((row as u32, k as u8, i as u32));
                 }
             }
@@ -504,7 +503,7 @@ fn scan_suppression(
             |acc: &mut Vec<(u8, u32)>, _row, parsed| {
                 for (k, token) in parsed.tokens.iter().enumerate() {
                     if !token.is_empty() {
-                        if let Some(i) = members.index[k].find(token_prefix(token)) {
+                        if let Some(i) = members.index[k].find(parsed.prefixes[k]) {
                             acc.push((k as u8, i as u32));
                         }
                     }
