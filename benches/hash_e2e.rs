@@ -3,7 +3,8 @@
 //!     cargo bench --bench hash_e2e                # 2,000,000 rows
 //!     BENCH_ROWS=500000 cargo bench --bench hash_e2e
 //!
-//! Two exports: email only, and EveryAction layout (all five kinds can form). Input
+//! Three inputs: email only, EveryAction layout (all five kinds can form), and a voter file
+//! in the North Carolina layout with three kept geography columns. Input
 //! generation is not timed; reading, parsing, normalizing, hashing, ordering and writing
 //! the output file are.
 
@@ -12,6 +13,7 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use blindmatch::hash::{HashOptions, HashPlan};
+use blindmatch::hashfile::FileKind;
 use blindmatch::key::ConsortiumKey;
 use blindmatch::label::OrgLabel;
 use blindmatch::progress::NoProgress;
@@ -19,20 +21,31 @@ use blindmatch::synth::{CrmStyle, Generator};
 
 const BATCH: usize = 100_000;
 
-fn generate(path: &std::path::Path, rows: usize, email_only: bool) {
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    EmailOnly,
+    EveryAction,
+    VoterFile,
+}
+
+fn generate(path: &std::path::Path, rows: usize, layout: Layout) {
     let mut w = BufWriter::new(File::create(path).unwrap());
     let mut g = Generator::new(42);
-    if email_only {
-        writeln!(w, "email").unwrap();
+    match layout {
+        Layout::EmailOnly => writeln!(w, "email").unwrap(),
+        Layout::VoterFile => g.write_voter_header(&mut w).unwrap(),
+        Layout::EveryAction => {}
     }
     let mut done = 0;
     while done < rows {
         let n = BATCH.min(rows - done);
         let people = g.people(done as u64, n);
-        if email_only {
+        if layout == Layout::EmailOnly {
             for p in &people {
                 writeln!(w, "{}@{}", p.email_local, p.email_domain).unwrap();
             }
+        } else if layout == Layout::VoterFile {
+            g.write_voter_rows(&people, &mut w).unwrap();
         } else {
             let mut chunk = Vec::new();
             g.write_export(CrmStyle::EveryAction, &people, 0.1, &mut chunk)
@@ -62,17 +75,25 @@ fn main() {
         "hash end to end: {rows} rows, {} threads",
         rayon::current_num_threads()
     );
-    for (name, email_only) in [
-        ("email only", true),
-        ("all five kinds (EveryAction layout)", false),
-    ] {
-        let input = dir.path().join(format!("in-{email_only}.csv"));
-        generate(&input, rows, email_only);
+    let cases = [
+        ("email only", Layout::EmailOnly),
+        ("all five kinds (EveryAction layout)", Layout::EveryAction),
+        ("voter file (NC layout, 3 kept columns)", Layout::VoterFile),
+    ];
+    for (n, (name, layout)) in cases.into_iter().enumerate() {
+        let input = dir.path().join(format!("in-{n}.csv"));
+        generate(&input, rows, layout);
         let size = std::fs::metadata(&input).unwrap().len();
         let mut best = f64::MAX;
         for run in 0..3 {
-            let output = dir.path().join(format!("out-{email_only}-{run}.csv"));
-            let opts = HashOptions::new(&input, &output, OrgLabel::new("bench").unwrap());
+            let output = dir.path().join(format!("out-{n}-{run}.csv"));
+            let mut opts = HashOptions::new(&input, &output, OrgLabel::new("bench").unwrap());
+            if layout == Layout::VoterFile {
+                opts.kind = FileKind::Voters;
+                opts.keep = ["precinct_abbrv", "cong_dist_abbrv", "nc_house_abbrv"]
+                    .map(String::from)
+                    .to_vec();
+            }
             let started = Instant::now();
             let report = HashPlan::new(opts).unwrap().run(&key, &NoProgress).unwrap();
             let secs = started.elapsed().as_secs_f64();
@@ -81,7 +102,7 @@ fn main() {
             std::fs::remove_file(&output).unwrap();
         }
         println!(
-            "  {name:<36} {:>10.0} rows/s  (best of 3: {best:.3} s, input {:.1} MB)",
+            "  {name:<40} {:>10.0} rows/s  (best of 3: {best:.3} s, input {:.1} MB)",
             rows as f64 / best,
             size as f64 / 1e6
         );

@@ -616,6 +616,43 @@ mod tests {
         assert_eq!(errors, 1);
     }
 
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn parsing_never_panics(line in proptest::collection::vec(any::<u8>(), 0..400)) {
+                if let Ok(row) = parse_row(&line) {
+                    for (token, prefix) in row.tokens.iter().zip(row.prefixes) {
+                        prop_assert!(token.is_empty() || token.len() == TOKEN_HEX_LEN);
+                        prop_assert!(!token.is_empty() || prefix == 0);
+                    }
+                }
+                let _ = split_kept(&line, 3);
+            }
+
+            #[test]
+            fn valid_rows_round_trip(
+                tokens in proptest::collection::vec(proptest::option::of("[0-9a-f]{64}"), 5),
+                kept in proptest::collection::vec("[ -~]{0,12}", 0..4),
+            ) {
+                let mut line = tokens.iter().map(|t| t.clone().unwrap_or_default()).collect::<Vec<_>>().join(",");
+                for k in &kept {
+                    line.push(',');
+                    let mut field = Vec::new();
+                    crate::csvio::push_field(&mut field, k.as_bytes());
+                    line.push_str(std::str::from_utf8(&field).unwrap());
+                }
+                let row = parse_row(line.as_bytes()).unwrap();
+                for (k, t) in tokens.iter().enumerate() {
+                    prop_assert_eq!(row.tokens[k], t.as_deref().unwrap_or("").as_bytes());
+                }
+                prop_assert_eq!(split_kept(row.rest, kept.len()), kept);
+            }
+        }
+    }
+
     #[test]
     fn header_line_lists_token_then_kept_columns() {
         let line = header_line(&["precinct".into(), "cd, 2026".into()]);

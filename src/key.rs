@@ -274,6 +274,14 @@ mod tests {
         assert_eq!(format!("{:?}", key()), "ConsortiumKey(<redacted>)");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn key_and_fingerprint_parsing_never_panic(text in "\\PC{0,200}") {
+            let _ = ConsortiumKey::parse(&text, Path::new("k"));
+            let _ = Fingerprint::parse(&text);
+        }
+    }
+
     #[test]
     fn generated_keys_differ() {
         assert_ne!(
