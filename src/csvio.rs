@@ -42,27 +42,34 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     }
 }
 
+/// Refuses UTF-16 text (Excel's "Unicode Text"), which would otherwise read as garbage.
+fn check_not_utf16(head: &[u8], path: &Path) -> Result<()> {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Columns {
+            path: path.to_path_buf(),
+            why: "the file is UTF-16 text; save it as \"CSV UTF-8\" and try again".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Opens a delimited text file for reading records, sniffing the delimiter if not given.
 /// Returns the reader and the delimiter used.
 pub fn open_reader(
     path: &Path,
     delimiter: Option<u8>,
 ) -> Result<(csv::Reader<BufReader<File>>, u8)> {
-    let delimiter = match delimiter {
-        Some(d) => d,
-        None => {
-            let mut head = Vec::with_capacity(SNIFF_BYTES);
-            File::open(path)
-                .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
-                .map_err(Error::io(path))?;
-            if head.is_empty() {
-                return Err(Error::EmptyInput {
-                    path: path.to_path_buf(),
-                });
-            }
-            sniff_delimiter(&head)
-        }
-    };
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    File::open(path)
+        .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
+        .map_err(Error::io(path))?;
+    if head.is_empty() {
+        return Err(Error::EmptyInput {
+            path: path.to_path_buf(),
+        });
+    }
+    check_not_utf16(&head, path)?;
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&head));
     let file = File::open(path).map_err(Error::io(path))?;
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)

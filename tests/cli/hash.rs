@@ -352,6 +352,26 @@ fn unusable_inputs_fail_clearly() {
     ]);
     assert!(err.contains("round"), "{err}");
     assert!(!wd.path("o.csv").exists());
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "email\r\na@b.org\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    wd.write("unicode.txt", utf16);
+    let err = wd.fail(&[
+        "hash",
+        "--key",
+        key,
+        "--org",
+        "x",
+        "unicode.txt",
+        "-o",
+        "o.csv",
+    ]);
+    assert!(err.contains("UTF-16") && err.contains("CSV UTF-8"), "{err}");
     wd.write("header_only.csv", "email\n");
     let stderr = wd.hash("header_only.csv", "h.csv", "x", &[]);
     assert!(stderr.contains("no data rows"), "{stderr}");
