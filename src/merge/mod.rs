@@ -1,0 +1,399 @@
+//! `merge`: the coordinator's join of every org's hashed file with a hashed voter file.
+//!
+//! The coordinator does not hold the key: everything here works on tokens alone. Member
+//! tokens are loaded into per-kind [`TokenIndex`]es (memory grows with member tokens), the
+//! voter file streams past them in parallel blocks (memory does not grow with voter rows),
+//! records sharing a link token are joined into people with a union-find, and each person is
+//! matched to at most one voter record by passes from the strongest kind to the weakest.
+//! Every ordering decision depends on content only, so the same inputs give byte-identical
+//! outputs whatever the argument order or thread count.
+//!
+//! This file checks the inputs and runs the phases; `scan` reads hashed files, `people`
+//! links records and matches voters, `count` makes summary.json's numbers, and `output`
+//! writes the output directory.
+
+mod count;
+mod output;
+mod people;
+mod scan;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::assign::{self, Policy, Target};
+use crate::error::{Error, Result};
+use crate::hashfile::{
+    self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row, split_kept,
+};
+use crate::index::TokenIndex;
+use crate::progress::Progress;
+use crate::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
+use crate::token::Kind;
+
+use count::*;
+pub use output::MATCH_TABLE_MAGIC;
+use output::*;
+pub(crate) use people::People;
+use people::*;
+use scan::*;
+
+/// The voter-match passes, strongest first.
+pub const PASSES: [Kind; 5] = [
+    Kind::Email,
+    Kind::Phone,
+    Kind::NameYobZip,
+    Kind::NameAddr,
+    Kind::NameZip,
+];
+
+/// At most this many org files: an org set is a 64-bit mask per person.
+pub const MAX_ORGS: usize = 64;
+
+const NO_PERSON: u32 = u32::MAX;
+const NO_GEO: u32 = u32::MAX;
+
+/// What to merge.
+#[derive(Clone, Debug)]
+pub struct MergeOptions {
+    pub orgs: Vec<PathBuf>,
+    pub voters: Option<PathBuf>,
+    pub suppress: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+    /// Kinds that link records into people (email, optionally phone).
+    pub link_on: Vec<Kind>,
+    pub assign: Option<Policy>,
+    pub target: Option<Target>,
+    pub force: bool,
+}
+
+impl MergeOptions {
+    pub fn new(orgs: Vec<PathBuf>, out_dir: &Path) -> MergeOptions {
+        MergeOptions {
+            orgs,
+            voters: None,
+            suppress: Vec::new(),
+            out_dir: out_dir.to_path_buf(),
+            link_on: vec![Kind::Email],
+            assign: None,
+            target: None,
+            force: false,
+        }
+    }
+}
+
+/// A person's voter-file outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoterStatus {
+    Matched(Kind),
+    Ambiguous,
+    Unmatched,
+    /// No voter file was given.
+    NotChecked,
+}
+
+impl VoterStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            VoterStatus::Matched(_) => "matched",
+            VoterStatus::Ambiguous => "ambiguous",
+            VoterStatus::Unmatched => "unmatched",
+            VoterStatus::NotChecked => "",
+        }
+    }
+
+    pub fn match_key(self) -> &'static str {
+        match self {
+            VoterStatus::Matched(kind) => kind.name(),
+            _ => "",
+        }
+    }
+}
+
+/// Figures about a merge run, for the coordinator's terminal.
+#[derive(Clone, Debug, Default)]
+pub struct MergeStats {
+    pub member_records: u64,
+    pub member_tokens: u64,
+    pub index_bytes: u64,
+    pub voter_records: u64,
+    pub outputs: Vec<PathBuf>,
+    /// Seconds per phase, in order.
+    pub phases: Vec<(&'static str, f64)>,
+}
+
+/// The result of a merge: the summary written and some figures.
+pub struct MergeResult {
+    pub summary: Summary,
+    pub stats: MergeStats,
+}
+
+struct Input {
+    path: PathBuf,
+    meta: Metadata,
+}
+
+fn incompatible(path: &Path, why: String) -> Error {
+    Error::Incompatible {
+        path: path.to_path_buf(),
+        why,
+    }
+}
+
+/// Opens every input, checks they belong together; nothing is written if they do not.
+fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input>)> {
+    if opts.orgs.is_empty() {
+        return Err(Error::Usage("merge needs at least one org file".into()));
+    }
+    if opts.orgs.len() > MAX_ORGS {
+        return Err(Error::Usage(format!(
+            "merge takes at most {MAX_ORGS} org files"
+        )));
+    }
+    if !opts.force && opts.out_dir.exists() {
+        return Err(Error::OutputExists(opts.out_dir.clone()));
+    }
+    let open = |path: &PathBuf, want: FileKind| -> Result<Input> {
+        let meta = hashfile::read_metadata(path)?;
+        if meta.kind != want {
+            return Err(incompatible(
+                path,
+                format!("is a {} file; expected a {want} file here", meta.kind),
+            ));
+        }
+        if meta.spec != SPEC_VERSION {
+            return Err(incompatible(
+                path,
+                format!(
+                    "was made under spec version {}; this is version {SPEC_VERSION}",
+                    meta.spec
+                ),
+            ));
+        }
+        Ok(Input {
+            path: path.clone(),
+            meta,
+        })
+    };
+    let mut orgs: Vec<Input> = opts
+        .orgs
+        .iter()
+        .map(|p| open(p, FileKind::Members))
+        .collect::<Result<_>>()?;
+    let voters = opts
+        .voters
+        .as_ref()
+        .map(|p| open(p, FileKind::Voters))
+        .transpose()?;
+    let suppress: Vec<Input> = opts
+        .suppress
+        .iter()
+        .map(|p| open(p, FileKind::Suppression))
+        .collect::<Result<_>>()?;
+    let first = &orgs[0];
+    for input in orgs.iter().chain(voters.iter()).chain(suppress.iter()) {
+        if input.meta.fingerprint != first.meta.fingerprint {
+            return Err(incompatible(
+                &input.path,
+                format!(
+                    "was hashed under key {} but {} under key {}: all files must use the same consortium key",
+                    input.meta.fingerprint,
+                    first.path.display(),
+                    first.meta.fingerprint
+                ),
+            ));
+        }
+        if input.meta.round != first.meta.round {
+            return Err(incompatible(
+                &input.path,
+                format!(
+                    "is from round {} but {} is from round {}: tokens of different rounds never match",
+                    input.meta.round,
+                    first.path.display(),
+                    first.meta.round
+                ),
+            ));
+        }
+    }
+    orgs.sort_by(|a, b| a.meta.org.cmp(&b.meta.org));
+    for pair in orgs.windows(2) {
+        if pair[0].meta.org == pair[1].meta.org {
+            return Err(incompatible(
+                &pair[1].path,
+                format!(
+                    "has org label '{}', as does {}: each org file needs its own label",
+                    pair[1].meta.org,
+                    pair[0].path.display()
+                ),
+            ));
+        }
+    }
+    let total: u64 = orgs.iter().map(|o| o.meta.rows).sum();
+    if total >= u64::from(NO_PERSON) {
+        return Err(Error::Usage("more than 4 billion member records".into()));
+    }
+    Ok((orgs, voters, suppress))
+}
+
+/// Runs the merge and writes OUT_DIR atomically.
+pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult> {
+    let (orgs, voters, suppress) = validate(opts)?;
+    let labels = org_labels(&orgs);
+    if let Some(policy) = &opts.assign {
+        policy.check(&labels)?;
+    }
+    let voter_columns = match &voters {
+        Some(v) => HashedFile::open(&v.path)?.kept,
+        None => Vec::new(),
+    };
+    if let Some(target) = &opts.target {
+        if opts.assign.is_none() {
+            return Err(Error::Usage("--target goes with --assign".into()));
+        }
+        target.check(&voter_columns)?;
+    }
+    let mut clock = std::time::Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
+    let members = load_members(&orgs, progress)?;
+    lap("load members");
+    let hits = voters
+        .as_ref()
+        .map(|v| scan_voters(v, &members, progress))
+        .transpose()?;
+    lap("voter file");
+    let suppressed_keys = if suppress.is_empty() {
+        None
+    } else {
+        Some(scan_suppression(&suppress, &members, progress)?)
+    };
+    let people = resolve_people(
+        &members,
+        &opts.link_on,
+        hits.as_ref(),
+        suppressed_keys.as_ref(),
+    );
+    lap("people");
+    let assignment = opts.assign.as_ref().map(|policy| {
+        let eligible = assign::eligible(
+            &people,
+            opts.target.as_ref(),
+            hits.as_ref().map(|h| (&h.columns, &h.values, &h.geo_rows)),
+        );
+        assign::assign(policy, &people, &eligible, &labels)
+    });
+    let summary = summarize(
+        &orgs,
+        &members,
+        &people,
+        hits.as_ref(),
+        &opts.link_on,
+        assignment.as_ref(),
+    );
+    lap("assign and count");
+
+    let parent = match opts.out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let staging_dir = tempfile::Builder::new()
+        .prefix(".blindmatch-merge-")
+        .tempdir_in(&parent)
+        .map_err(Error::io(&parent))?;
+    fs::create_dir(staging_dir.path().join("orgs")).map_err(Error::io(staging_dir.path()))?;
+    let mut staging = Staging {
+        dir: staging_dir.path().to_path_buf(),
+        entries: Vec::new(),
+    };
+    staging.write("summary.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &summary).map_err(|e| Error::Usage(e.to_string()))?;
+        w.write_all(b"\n").map_err(Error::io("summary.json"))
+    })?;
+    let tables = Tables {
+        people: &people,
+        hits: hits.as_ref(),
+        columns: &voter_columns,
+        assignment: assignment.as_ref(),
+        labels: &labels,
+    };
+    for (o, org) in orgs.iter().enumerate() {
+        let name = format!("orgs/{}.csv", org.meta.org);
+        let base = members.starts[o];
+        progress.phase(&format!("write {}", org.meta.org), org.meta.rows);
+        staging.write(&name, |w| {
+            tables.write_org_table(org, o, base, &name, w, progress)
+        })?;
+    }
+    staging.write("consortium.csv", |w| tables.write_consortium(w))?;
+    let mut inputs: Vec<&Input> = orgs.iter().collect();
+    inputs.extend(voters.iter());
+    inputs.extend(suppress.iter());
+    let manifest = Manifest {
+        generator: format!("blindmatch {}", env!("CARGO_PKG_VERSION")),
+        inputs: inputs
+            .iter()
+            .map(|i| ManifestInput {
+                file: i
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                kind: i.meta.kind.to_string(),
+                org: i.meta.org.to_string(),
+                rows: i.meta.rows,
+                key_fingerprint: i.meta.fingerprint.to_string(),
+                round: i.meta.round.as_str().to_string(),
+                spec: i.meta.spec,
+            })
+            .collect(),
+        outputs: std::mem::take(&mut staging.entries),
+    };
+    let manifest_path = staging.dir.join("manifest.json");
+    let text = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
+    fs::write(&manifest_path, [text, b"\n".to_vec()].concat())
+        .map_err(Error::io(&manifest_path))?;
+
+    let outputs = manifest
+        .outputs
+        .iter()
+        .map(|e| opts.out_dir.join(&e.file))
+        .chain([opts.out_dir.join("manifest.json")])
+        .collect();
+    publish(staging_dir, &opts.out_dir, opts.force)?;
+    lap("write outputs");
+    let stats = MergeStats {
+        member_records: members.records() as u64,
+        member_tokens: members.index.iter().map(|ix| ix.records_len() as u64).sum(),
+        index_bytes: members.index.iter().map(|ix| ix.heap_bytes() as u64).sum(),
+        voter_records: hits.as_ref().map_or(0, |h| h.records),
+        outputs,
+        phases,
+    };
+    Ok(MergeResult { summary, stats })
+}
+
+/// Moves the finished staging directory into place.
+fn publish(staging: tempfile::TempDir, out_dir: &Path, force: bool) -> Result<()> {
+    let staged = staging.keep();
+    if out_dir.exists() {
+        if !force {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(Error::OutputExists(out_dir.to_path_buf()));
+        }
+        let old = staged.with_extension("old");
+        fs::rename(out_dir, &old).map_err(Error::io(out_dir))?;
+        fs::rename(&staged, out_dir).map_err(Error::io(out_dir))?;
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        fs::rename(&staged, out_dir).map_err(Error::io(out_dir))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! Reading hashed files: parallel blocks of rows, member tokens into indexes, the voter
+//! file streamed past them, suppression files marked.
+
+use super::*;
+
+/// Parses the rows of a block in parallel; `f` sees (row index, parsed row) and fills `T`.
+pub(super) fn par_rows<T: Send + Default>(
+    block: &RowBlock,
+    path: &Path,
+    line_of: impl Fn(u64) -> u64 + Sync,
+    f: impl Fn(&mut T, u64, hashfile::TokenRow) + Sync,
+) -> Result<Vec<T>> {
+    let pieces = block.split(rayon::current_num_threads() * 4);
+    pieces
+        .par_iter()
+        .map(|&(first_row, bytes)| {
+            let mut acc = T::default();
+            // Pieces are whole lines, each ending in a newline.
+            let Some(body) = bytes.strip_suffix(b"\n") else {
+                return Ok(acc);
+            };
+            for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+                let row = first_row + i as u64;
+                let parsed = parse_row(line).map_err(|why| Error::NotHashed {
+                    path: path.to_path_buf(),
+                    why: format!("line {}: {why}", line_of(row)),
+                })?;
+                f(&mut acc, row, parsed);
+            }
+            Ok(acc)
+        })
+        .collect()
+}
+
+/// Iterates over the rows of a hashed file in parallel blocks.
+pub(super) fn scan<T: Send + Default>(
+    path: &Path,
+    progress: &dyn Progress,
+    mut sink: impl FnMut(&RowBlock, Vec<T>) -> Result<()>,
+    f: impl Fn(&mut T, u64, hashfile::TokenRow) + Sync,
+) -> Result<()> {
+    let file = HashedFile::open(path)?;
+    let total = file.meta.rows;
+    let blocks = file.blocks();
+    let line_base = blocks.line_of(0);
+    progress.start(total);
+    for block in blocks {
+        let block = block?;
+        let done = block.first_row + block.rows;
+        let parts = par_rows(&block, path, |row| line_base + row, &f)?;
+        sink(&block, parts)?;
+        progress.update(done);
+    }
+    progress.finish();
+    Ok(())
+}
+
+/// Member records and their tokens.
+pub(super) struct Members {
+    /// First record index of each org, plus the total at the end.
+    pub(super) starts: Vec<u32>,
+    /// Per record: bit k set when the record has a token of kind k.
+    pub(super) kinds: Vec<u8>,
+    pub(super) index: [TokenIndex; 5],
+}
+
+impl Members {
+    pub(super) fn org_of(&self, record: u32) -> usize {
+        self.starts.partition_point(|&s| s <= record) - 1
+    }
+
+    pub(super) fn records(&self) -> usize {
+        self.kinds.len()
+    }
+}
+
+#[derive(Default)]
+pub(super) struct LoadPart {
+    pub(super) pairs: [Vec<(u128, u32)>; 5],
+    pub(super) kinds: Vec<u8>,
+}
+
+pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Members> {
+    let mut pairs: [Vec<(u128, u32)>; 5] = Default::default();
+    let mut kinds = Vec::new();
+    let mut starts = Vec::with_capacity(orgs.len() + 1);
+    for org in orgs {
+        let base = kinds.len() as u32;
+        starts.push(base);
+        progress.phase(&format!("load {}", org.meta.org), org.meta.rows);
+        scan(
+            &org.path,
+            progress,
+            |_, parts: Vec<LoadPart>| {
+                for part in parts {
+                    for (all, mut some) in pairs.iter_mut().zip(part.pairs) {
+                        all.append(&mut some);
+                    }
+                    kinds.extend_from_slice(&part.kinds);
+                }
+                Ok(())
+            },
+            |acc: &mut LoadPart, row, parsed| {
+                let record = base + row as u32;
+                let mut mask = 0u8;
+                for (k, token) in parsed.tokens.iter().enumerate() {
+                    if !token.is_empty() {
+                        acc.pairs[k].push((parsed.prefixes[k], record));
+                        mask |= 1 << k;
+                    }
+                }
+                acc.kinds.push(mask);
+            },
+        )?;
+    }
+    starts.push(kinds.len() as u32);
+    let index = pairs.map(TokenIndex::build);
+    Ok(Members {
+        starts,
+        kinds,
+        index,
+    })
+}
+
+/// What the voter file told us about member tokens.
+pub(super) struct VoterHits {
+    /// Per kind, per distinct member token: voter records carrying it (0, 1, or 2 = many).
+    pub(super) count: [Vec<u8>; 5],
+    /// Per kind, per distinct member token: the voter record, when exactly one.
+    pub(super) voter: [Vec<u32>; 5],
+    /// Voter record -> its geography row.
+    pub(super) geo_of_voter: HashMap<u32, u32>,
+    /// Geography rows: one interned value per kept column.
+    pub(super) geo_rows: Vec<Vec<u32>>,
+    pub(super) columns: Vec<String>,
+    pub(super) values: Vec<Vec<String>>,
+    pub(super) records: u64,
+}
+
+#[derive(Default)]
+pub(super) struct VoterPart {
+    /// (voter row, kind, distinct-token index) in row order.
+    pub(super) hits: Vec<(u32, u8, u32)>,
+    /// (voter row, address and length of its kept columns in the block) for rows with hits.
+    pub(super) kept: Vec<(u32, usize, usize)>,
+}
+
+pub(super) fn scan_voters(
+    input: &Input,
+    members: &Members,
+    progress: &dyn Progress,
+) -> Result<VoterHits> {
+    let file = HashedFile::open(&input.path)?;
+    let columns = file.kept.clone();
+    let mut hits = VoterHits {
+        count: members.index.each_ref().map(|ix| vec![0u8; ix.len()]),
+        voter: members.index.each_ref().map(|ix| vec![0u32; ix.len()]),
+        geo_of_voter: HashMap::new(),
+        geo_rows: Vec::new(),
+        values: vec![Vec::new(); columns.len()],
+        columns,
+        records: input.meta.rows,
+    };
+    let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
+    let width = hits.columns.len();
+    progress.phase("voter file", input.meta.rows);
+    drop(file);
+    scan(
+        &input.path,
+        progress,
+        |block: &RowBlock, parts: Vec<VoterPart>| {
+            for part in parts {
+                // Geography is kept only for voter records that are some token's first hit:
+                // at most one per distinct member token, however large the voter file.
+                let mut firsts: Vec<u32> = Vec::new();
+                for (row, kind, key) in part.hits {
+                    let (k, i) = (kind as usize, key as usize);
+                    let seen = hits.count[k][i];
+                    if seen == 0 {
+                        hits.voter[k][i] = row;
+                        if firsts.last() != Some(&row) {
+                            firsts.push(row);
+                        }
+                    }
+                    hits.count[k][i] = seen.saturating_add(1).min(2);
+                }
+                let block_at = block.data.as_ptr() as usize;
+                let mut kept = part.kept.iter().peekable();
+                for row in firsts {
+                    while kept.next_if(|(r, _, _)| *r < row).is_some() {}
+                    let Some(&&(_, at, len)) = kept.peek() else {
+                        break;
+                    };
+                    if hits.geo_of_voter.contains_key(&row) {
+                        continue;
+                    }
+                    let start = at - block_at;
+                    let values = split_kept(&block.data[start..start + len], width);
+                    let ids = values
+                        .into_iter()
+                        .enumerate()
+                        .map(|(c, v)| match interned[c].get(&v) {
+                            Some(&id) => id,
+                            None => {
+                                let id = hits.values[c].len() as u32;
+                                interned[c].insert(v.clone(), id);
+                                hits.values[c].push(v);
+                                id
+                            }
+                        })
+                        .collect();
+                    hits.geo_of_voter.insert(row, hits.geo_rows.len() as u32);
+                    hits.geo_rows.push(ids);
+                }
+            }
+            Ok(())
+        },
+        |acc: &mut VoterPart, row, parsed| {
+            let before = acc.hits.len();
+            for (k, token) in parsed.tokens.iter().enumerate() {
+                if token.is_empty() {
+                    continue;
+                }
+                if let Some(i) = members.index[k].find(parsed.prefixes[k]) {
+                    acc.hits.push((row as u32, k as u8, i as u32));
+                }
+            }
+            if acc.hits.len() > before && width > 0 {
+                // Where the kept columns lie, so the sink can find them in the block.
+                acc.kept
+                    .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));
+            }
+        },
+    )?;
+    Ok(hits)
+}
+
+/// Marks member tokens that appear in any suppression file.
+pub(super) fn scan_suppression(
+    inputs: &[Input],
+    members: &Members,
+    progress: &dyn Progress,
+) -> Result<[Vec<bool>; 5]> {
+    let mut marked = members.index.each_ref().map(|ix| vec![false; ix.len()]);
+    for input in inputs {
+        progress.phase("suppression", input.meta.rows);
+        scan(
+            &input.path,
+            progress,
+            |_, parts: Vec<Vec<(u8, u32)>>| {
+                for (k, i) in parts.into_iter().flatten() {
+                    marked[k as usize][i as usize] = true;
+                }
+                Ok(())
+            },
+            |acc: &mut Vec<(u8, u32)>, _row, parsed| {
+                for (k, token) in parsed.tokens.iter().enumerate() {
+                    if !token.is_empty() {
+                        if let Some(i) = members.index[k].find(parsed.prefixes[k]) {
+                            acc.push((k as u8, i as u32));
+                        }
+                    }
+                }
+            },
+        )?;
+    }
+    Ok(marked)
+}
