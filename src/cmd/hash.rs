@@ -200,6 +200,21 @@ fn summarize(report: &HashReport, args: &Args, seconds: f64, ui: &Ui) {
             hint(args)
         ));
     }
+    for kind in Kind::ALL {
+        let c = report.per_kind[kind.index()];
+        if c.tokens == 0 && c.invalid > 0 {
+            let hint = match kind {
+                Kind::Phone => "check the phone column, or --default-country-code",
+                Kind::Email => "check that the email column holds email addresses",
+                _ => "check the name, zip, address and date-of-birth columns",
+            };
+            ui.warn(format!(
+                "no {} value could be used ({} invalid): {hint}",
+                kind.name(),
+                thousands(c.invalid)
+            ));
+        }
+    }
     for (column, share) in &report.identifying_kept {
         ui.warn(format!(
             "kept column '{column}' has a distinct value on {:.0}% of rows: it identifies people. \

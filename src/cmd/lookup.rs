@@ -110,6 +110,11 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
             thousands(report.no_contact)
         ));
     }
+    if let (Some((col, value)), 0) = (&opts.filter, report.written) {
+        ui.warn(format!(
+            "no row has {col}={value}: check the value against the match table"
+        ));
+    }
     if report.found < report.rows {
         ui.warn(format!(
             "{} rows are not in the match table (added since hashing, or hashed with other column options)",

@@ -494,6 +494,23 @@ fn keeping_an_identifying_column_warns_and_identifiers_are_refused() {
 }
 
 #[test]
+fn a_column_with_no_usable_value_is_pointed_out() {
+    let wd = Workdir::new();
+    wd.write(
+        "m.csv",
+        "email,phone\na@example.org,020 7946 0958\nb@example.org,020 7946 0959\n",
+    );
+    let stderr = wd.hash("m.csv", "o.csv", "org", &[]);
+    assert!(
+        stderr.contains("no phone value could be used")
+            && stderr.contains("--default-country-code"),
+        "{stderr}"
+    );
+    let stderr = wd.hash("m.csv", "p.csv", "org", &["--default-country-code", "44"]);
+    assert!(!stderr.contains("no phone value"), "{stderr}");
+}
+
+#[test]
 fn suppression_files_are_marked() {
     let wd = Workdir::new();
     wd.write("u.csv", "Email Address\nstop@example.org\n");

@@ -418,6 +418,13 @@ fn lookup_appends_the_right_district_to_the_right_row() {
         .collect();
     assert_eq!(one.len(), *n);
     assert!(one.iter().all(|r| &r[precinct] == value));
+    let none = wd.run(&lookup_args(
+        "k.key",
+        export,
+        &matches,
+        &["--where", "precinct_abbrv=P-NONE", "-o", "none.csv"],
+    ));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no row has precinct_abbrv=P-NONE"));
 }
 
 #[test]
