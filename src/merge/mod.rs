@@ -237,6 +237,12 @@ fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input
     if total >= u64::from(NO_PERSON) {
         return Err(Error::Usage("more than 4 billion member records".into()));
     }
+    if let Some(v) = voters
+        .as_ref()
+        .filter(|v| v.meta.rows >= u64::from(u32::MAX))
+    {
+        return Err(incompatible(&v.path, "has more than 4 billion rows".into()));
+    }
     Ok((orgs, voters, suppress))
 }
 
