@@ -56,7 +56,6 @@ pub struct RowSorter {
     budget: usize,
     scratch_near: PathBuf,
     token_columns: usize,
-    rows: u64,
 }
 
 impl RowSorter {
@@ -69,12 +68,7 @@ impl RowSorter {
             budget: budget.max(1),
             scratch_near: scratch_near.to_path_buf(),
             token_columns,
-            rows: 0,
         }
-    }
-
-    pub fn rows(&self) -> u64 {
-        self.rows
     }
 
     /// Adds one row (with its trailing newline).
@@ -83,7 +77,6 @@ impl RowSorter {
         bucket.extend_from_slice(&(row.len() as u32).to_le_bytes());
         bucket.extend_from_slice(row);
         self.buffered += row.len() + 4;
-        self.rows += 1;
         if self.buffered >= self.budget {
             self.spill()?;
         }
