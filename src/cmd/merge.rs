@@ -59,11 +59,11 @@ pub struct Args {
 
     /// Give every eligible person one messenger org: priority:ORG1,ORG2,..., balanced, random[:SEED].
     #[arg(long, value_name = "POLICY")]
-    assign: Option<String>,
+    assign: Option<Policy>,
 
     /// Assign only matched people in these districts: COL=VALUE[,VALUE...].
     #[arg(long, value_name = "COL=VALUES")]
-    target: Option<String>,
+    target: Option<Target>,
 
     /// The output directory (must not exist, unless --force).
     #[arg(short, long, value_name = "OUT_DIR")]
@@ -86,18 +86,8 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
             _ => bail!("--link-on takes email and/or phone"),
         }
     }
-    opts.assign = args
-        .assign
-        .as_deref()
-        .map(str::parse::<Policy>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
-    opts.target = args
-        .target
-        .as_deref()
-        .map(str::parse::<Target>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    opts.assign = args.assign.clone();
+    opts.target = args.target.clone();
     let started = Instant::now();
     let bar = ui.progress("merge");
     let result = merge(&opts, &bar)?;

@@ -240,13 +240,10 @@ fn outputs_are_never_overwritten_without_force() {
     let wd = Workdir::new();
     wd.write("m.csv", "email\na@b.org\n");
     wd.write("o.csv", "precious");
-    let key = wd.fixed_key();
-    let err = wd.fail(&["hash", "--key", key, "--org", "x", "m.csv", "-o", "o.csv"]);
+    let err = wd.fail(&wd.hash_args("x", &["m.csv", "-o", "o.csv"]));
     assert!(err.contains("--force"), "{err}");
     assert_eq!(wd.read("o.csv"), b"precious");
-    wd.run(&[
-        "hash", "--key", key, "--org", "x", "m.csv", "-o", "o.csv", "--force",
-    ]);
+    wd.run(&wd.hash_args("x", &["m.csv", "-o", "o.csv", "--force"]));
     assert!(
         wd.read_string("o.csv")
             .starts_with("# blindmatch hashed file")
@@ -258,9 +255,7 @@ fn metadata_describes_the_file() {
     let wd = Workdir::new();
     wd.write("m.csv", "email,phone\na@b.org,\n,6505551212\nbad,\n");
     let key = wd.fixed_key();
-    wd.run(&[
-        "hash", "--key", key, "--org", "union-1", "--round", "r-2026", "m.csv", "-o", "o.csv",
-    ]);
+    wd.run(&wd.hash_args("union-1", &["--round", "r-2026", "m.csv", "-o", "o.csv"]));
     let h = Hashed::parse(&wd.read("o.csv"));
     assert_eq!(h.meta("spec"), "1");
     assert_eq!(h.meta("kind"), "members");
@@ -311,45 +306,20 @@ fn bad_rows_are_counted_and_reported_by_number() {
 #[test]
 fn unusable_inputs_fail_clearly() {
     let wd = Workdir::new();
-    let key = wd.fixed_key();
     wd.write("empty.csv", "");
-    let err = wd.fail(&[
-        "hash",
-        "--key",
-        key,
-        "--org",
-        "x",
-        "empty.csv",
-        "-o",
-        "o.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("x", &["empty.csv", "-o", "o.csv"]));
     assert!(err.contains("empty.csv") && err.contains("empty"), "{err}");
     wd.write("noid.csv", "city,state\nBoston,MA\n");
-    let err = wd.fail(&[
-        "hash", "--key", key, "--org", "x", "noid.csv", "-o", "o.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("x", &["noid.csv", "-o", "o.csv"]));
     assert!(
         err.contains("no identifier column") && err.contains("--email-col"),
         "{err}"
     );
-    let err = wd.fail(&[
-        "hash",
-        "--key",
-        key,
-        "--org",
-        "x",
-        "missing.csv",
-        "-o",
-        "o.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("x", &["missing.csv", "-o", "o.csv"]));
     assert!(err.contains("missing.csv"), "{err}");
-    let err = wd.fail(&[
-        "hash", "--key", key, "--org", "../x", "noid.csv", "-o", "o.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("../x", &["noid.csv", "-o", "o.csv"]));
     assert!(err.contains("org label"), "{err}");
-    let err = wd.fail(&[
-        "hash", "--key", key, "--org", "x", "--round", "a b", "noid.csv", "-o", "o.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("x", &["--round", "a b", "noid.csv", "-o", "o.csv"]));
     assert!(err.contains("round"), "{err}");
     assert!(!wd.path("o.csv").exists());
     let utf16: Vec<u8> = [0xFF, 0xFE]
@@ -361,16 +331,7 @@ fn unusable_inputs_fail_clearly() {
         )
         .collect();
     wd.write("unicode.txt", utf16);
-    let err = wd.fail(&[
-        "hash",
-        "--key",
-        key,
-        "--org",
-        "x",
-        "unicode.txt",
-        "-o",
-        "o.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("x", &["unicode.txt", "-o", "o.csv"]));
     assert!(err.contains("UTF-16") && err.contains("CSV UTF-8"), "{err}");
     wd.write("header_only.csv", "email\n");
     let stderr = wd.hash("header_only.csv", "h.csv", "x", &[]);
@@ -388,19 +349,7 @@ fn explicit_columns_override_detection() {
     wd.hash("m.csv", "o.csv", "org", &["--email-col", "Work E-mail"]);
     let h = Hashed::parse(&wd.read("o.csv"));
     assert_eq!(h.tokens("email"), [token(Kind::Email, "new@example.org")]);
-    let key = wd.fixed_key();
-    let err = wd.fail(&[
-        "hash",
-        "--key",
-        key,
-        "--org",
-        "o",
-        "m.csv",
-        "-o",
-        "p.csv",
-        "--phone-col",
-        "Mobile",
-    ]);
+    let err = wd.fail(&wd.hash_args("o", &["m.csv", "-o", "p.csv", "--phone-col", "Mobile"]));
     assert!(
         err.contains("--phone-col") && err.contains("Mobile"),
         "{err}"
@@ -471,25 +420,20 @@ fn keeping_an_identifying_column_warns_and_identifiers_are_refused() {
         "{stderr}"
     );
     assert!(!stderr.contains("'precinct' has"), "{stderr}");
-    let key = wd.fixed_key();
-    let err = wd.fail(&[
-        "hash",
-        "--key",
-        key,
-        "--org",
+    let err = wd.fail(&wd.hash_args(
         "v",
-        "--kind",
-        "voters",
-        "--keep",
-        "last_name",
-        "v.csv",
-        "-o",
-        "p.csv",
-    ]);
+        &[
+            "--kind",
+            "voters",
+            "--keep",
+            "last_name",
+            "v.csv",
+            "-o",
+            "p.csv",
+        ],
+    ));
     assert!(err.contains("identifiers are never copied"), "{err}");
-    let err = wd.fail(&[
-        "hash", "--key", key, "--org", "m", "--keep", "precinct", "v.csv", "-o", "p.csv",
-    ]);
+    let err = wd.fail(&wd.hash_args("m", &["--keep", "precinct", "v.csv", "-o", "p.csv"]));
     assert!(err.contains("--kind voters"), "{err}");
 }
 

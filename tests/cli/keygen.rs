@@ -122,11 +122,9 @@ fn quiet_is_accepted_before_and_after_the_subcommand() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = wd.run(&[
-        "hash", "--key", key, "--org", "x", "m.csv", "-o", "b.csv", "-q",
-    ]);
+    let out = wd.run(&wd.hash_args("x", &["m.csv", "-o", "b.csv", "-q"]));
     assert!(out.stderr.is_empty());
-    let loud = wd.run(&["hash", "--key", key, "--org", "x", "m.csv", "-o", "c.csv"]);
+    let loud = wd.run(&wd.hash_args("x", &["m.csv", "-o", "c.csv"]));
     assert!(!loud.stderr.is_empty());
     // stderr is not a terminal here: no progress bar, no colour, no carriage returns.
     let text = String::from_utf8(loud.stderr).unwrap();

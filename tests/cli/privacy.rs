@@ -50,70 +50,35 @@ fn assert_clean(what: &str, bytes: &[u8]) {
 fn no_input_value_appears_in_any_output_or_stream() {
     let wd = Workdir::new();
     wd.write("members.csv", fixture());
-    let key = wd.fixed_key();
     let mut streams = Vec::new();
     let runs: Vec<Vec<&str>> = vec![
-        vec![
-            "hash",
-            "--key",
-            key,
-            "--org",
+        wd.hash_args("o", &["members.csv", "-o", "h.csv", "--report-invalid"]),
+        wd.hash_args("o", &["members.csv", "-o", "h.csv"]), // exists
+        wd.hash_args(
             "o",
-            "members.csv",
-            "-o",
-            "h.csv",
-            "--report-invalid",
-        ],
-        vec![
-            "hash",
-            "--key",
-            key,
-            "--org",
+            &[
+                "--kind",
+                "voters",
+                "--keep",
+                "Notes",
+                "members.csv",
+                "-o",
+                "v.csv",
+            ],
+        ),
+        wd.hash_args(
             "o",
-            "members.csv",
-            "-o",
-            "h.csv",
-        ], // exists
-        vec![
-            "hash",
-            "--key",
-            key,
-            "--org",
-            "o",
-            "--kind",
-            "voters",
-            "--keep",
-            "Notes",
-            "members.csv",
-            "-o",
-            "v.csv",
-        ],
-        vec![
-            "hash",
-            "--key",
-            key,
-            "--org",
-            "o",
-            "--keep",
-            "Email",
-            "--kind",
-            "voters",
-            "members.csv",
-            "-o",
-            "x.csv",
-        ],
-        vec![
-            "hash",
-            "--key",
-            key,
-            "--org",
-            "o",
-            "--email-col",
-            "Nope",
-            "members.csv",
-            "-o",
-            "x.csv",
-        ],
+            &[
+                "--keep",
+                "Email",
+                "--kind",
+                "voters",
+                "members.csv",
+                "-o",
+                "x.csv",
+            ],
+        ),
+        wd.hash_args("o", &["--email-col", "Nope", "members.csv", "-o", "x.csv"]),
         vec![
             "hash",
             "--key",

@@ -86,10 +86,16 @@ impl Workdir {
 
     /// Hashes `input` as org `org` with the fixed key, plus extra args; returns stderr.
     pub fn hash(&self, input: &str, output: &str, org: &str, extra: &[&str]) -> String {
-        let key = self.fixed_key();
-        let mut args = vec!["hash", "--key", key, "--org", org, input, "-o", output];
-        args.extend_from_slice(extra);
-        String::from_utf8_lossy(&self.run(&args).stderr).to_string()
+        let mut rest = vec![input, "-o", output];
+        rest.extend_from_slice(extra);
+        String::from_utf8_lossy(&self.run(&self.hash_args(org, &rest)).stderr).to_string()
+    }
+
+    /// `blindmatch hash --key k.key --org ORG` (the fixed key), then the rest.
+    pub fn hash_args<'a>(&self, org: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["hash", "--key", self.fixed_key(), "--org", org];
+        args.extend_from_slice(rest);
+        args
     }
 
     /// Every file under a subdirectory, sorted by path (path relative to the workdir, bytes).
