@@ -32,6 +32,7 @@ fn per_value(c: &mut Criterion) {
         zip: Some("2139"),
         address: Some("123B Main St"),
         dob: Some("7/4/1985"),
+        ..Fields::default()
     };
     c.bench_function("normalize record + 5 tokens", |b| {
         b.iter(|| {

@@ -16,10 +16,10 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::columns::{self, ColumnMap, Overrides, Role};
-use crate::csvio;
 use crate::error::{Error, Result};
 use crate::hashfile::{self, FileKind, Metadata, SPEC_VERSION};
+use crate::input::columns::{self, CellBuffers, ColumnMap};
+use crate::input::{Export, InputOptions, Records, csvio};
 use crate::key::ConsortiumKey;
 use crate::label::{OrgLabel, Round};
 use crate::normalize::Problem;
@@ -44,9 +44,8 @@ pub struct HashOptions {
     pub kind: FileKind,
     /// Columns copied in clear (voter files only): precinct, districts, county.
     pub keep: Vec<String>,
-    pub overrides: Overrides,
-    /// The field delimiter; sniffed from the header when `None`.
-    pub delimiter: Option<u8>,
+    /// How to read the export: columns, delimiter, encoding, layout, sheet.
+    pub reading: InputOptions,
     pub rules: Rules,
     pub force: bool,
     /// Memory for buffered output rows before they spill to scratch files.
@@ -62,8 +61,7 @@ impl HashOptions {
             round: Round::none(),
             kind: FileKind::Members,
             keep: Vec::new(),
-            overrides: Overrides::default(),
-            delimiter: None,
+            reading: InputOptions::default(),
             rules: Rules::default(),
             force: false,
             memory_budget: rowsort::DEFAULT_BUDGET,
@@ -108,11 +106,8 @@ pub struct HashReport {
 /// The plan of a hash run: input opened, columns chosen, nothing written yet.
 pub struct HashPlan {
     options: HashOptions,
-    headers: Vec<String>,
-    map: ColumnMap,
+    export: Export,
     keep_idx: Vec<usize>,
-    delimiter: u8,
-    input_len: u64,
 }
 
 impl HashPlan {
@@ -120,72 +115,47 @@ impl HashPlan {
     pub fn new(options: HashOptions) -> Result<HashPlan> {
         crate::outfile::check_writable(&options.output, options.force)?;
         let path = &options.input;
-        let input_len = std::fs::metadata(path).map_err(Error::io(path))?.len();
-        let (mut reader, delimiter) = csvio::open_reader(path, options.delimiter)?;
-        let headers = csvio::read_headers(&mut reader, path)?;
-        let columns_error = |why: String| Error::Columns {
-            path: path.clone(),
-            why,
-        };
-        let map = columns::detect(&headers, &options.overrides).map_err(columns_error)?;
-        if !map.has_identifier() {
-            return Err(columns_error(format!(
-                "no identifier column found: need an email, a phone, or first name + last name + zip \
-                 column (header has {} columns; name them with {})",
-                headers.len(),
-                Role::ALL.map(Role::flag).join(", ")
-            )));
-        }
         if !options.keep.is_empty() && options.kind != FileKind::Voters {
             return Err(Error::Usage(
                 "--keep is only for voter files (--kind voters): a member list carries tokens only"
                     .into(),
             ));
         }
+        let export = Export::open(path, &options.reading)?;
+        let columns_error = |why: String| Error::Columns {
+            path: path.clone(),
+            why,
+        };
         let mut keep_idx = Vec::new();
         for name in &options.keep {
-            let i = columns::find_header(&headers, name).ok_or_else(|| {
+            let i = columns::find_header(&export.headers, name).ok_or_else(|| {
                 columns_error(format!(
                     "--keep names column '{name}', which is not in the header"
                 ))
             })?;
-            let identifying = Role::ALL
-                .iter()
-                .filter(|&&r| r != Role::Zip)
-                .find(|&&r| map.get(r) == Some(i));
-            if let Some(role) = identifying {
+            if let Some(role) = export.map().role_of(i).filter(|r| r.is_identifier()) {
                 return Err(columns_error(format!(
-                    "--keep column '{name}' is the {role} column: identifiers are never copied in clear"
+                    "--keep column '{name}' is used for the {role}: identifiers are never copied in clear"
                 )));
             }
             keep_idx.push(i);
         }
         Ok(HashPlan {
             options,
-            headers,
-            map,
+            export,
             keep_idx,
-            delimiter,
-            input_len,
         })
     }
 
-    /// Which header plays which role, for the user to check.
-    pub fn columns_used(&self) -> Vec<(Role, Option<String>)> {
-        Role::ALL
-            .iter()
-            .map(|&r| (r, self.map.get(r).map(|i| self.headers[i].clone())))
-            .collect()
-    }
-
-    pub fn delimiter(&self) -> u8 {
-        self.delimiter
+    /// The opened export: its format, layout, encoding and chosen columns.
+    pub fn export(&self) -> &Export {
+        &self.export
     }
 
     pub fn kept_columns(&self) -> Vec<String> {
         self.keep_idx
             .iter()
-            .map(|&i| self.headers[i].clone())
+            .map(|&i| self.export.headers[i].clone())
             .collect()
     }
 
@@ -198,13 +168,13 @@ impl HashPlan {
         let mut report = HashReport::default();
         let mut distinct: Vec<HashSet<u64>> = vec![HashSet::new(); self.keep_idx.len()];
         let ctx = RowContext {
-            map: &self.map,
+            map: self.export.map(),
             keep: &self.keep_idx,
-            width: self.headers.len(),
+            width: self.export.headers.len(),
             keys: &keys,
             rules: opts.rules,
         };
-        progress.start(self.input_len);
+        progress.start(self.export.len);
 
         let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Result<Chunk>>(2);
         let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<csv::ByteRecord>>();
@@ -212,10 +182,13 @@ impl HashPlan {
         // Three stages: a reader thread parses records, rayon hashes them, and a sink thread
         // orders the rows, so the workers never wait for the (sequential) ordering.
         let (sorter, mut report, distinct) = std::thread::scope(|scope| {
-            let input = opts.input.clone();
-            let (delimiter, progress_total) = (self.delimiter, self.input_len);
-            scope.spawn(move || {
-                read_chunks(&input, delimiter, chunk_tx, recycle_rx, progress_total)
+            let records = self.export.records();
+            let (first_row, total) = (self.export.first_data_row(), self.export.len);
+            scope.spawn(move || match records {
+                Ok(records) => read_chunks(records, first_row, chunk_tx, recycle_rx, total),
+                Err(e) => {
+                    let _ = chunk_tx.send(Err(e));
+                }
             });
             let sink = scope.spawn(move || -> Result<_> {
                 for parts in parts_rx {
@@ -242,10 +215,10 @@ impl HashPlan {
                         .par_chunks(SUB_CHUNK_ROWS)
                         .enumerate()
                         .map_init(
-                            || RecordNormalizer::new(ctx.rules),
-                            |norm, (i, records)| {
+                            || (RecordNormalizer::new(ctx.rules), CellBuffers::default()),
+                            |(norm, buffers), (i, records)| {
                                 let first_row = chunk.first_row + (i * SUB_CHUNK_ROWS) as u64;
-                                process(records, first_row, &ctx, norm)
+                                process(records, first_row, &ctx, norm, buffers)
                             },
                         )
                         .collect();
@@ -270,7 +243,7 @@ impl HashPlan {
             if set.len() >= DISTINCT_CAP || (report.rows >= 50 && share >= 0.9) {
                 report
                     .identifying_kept
-                    .push((self.headers[self.keep_idx[i]].clone(), share));
+                    .push((self.export.headers[self.keep_idx[i]].clone(), share));
             }
         }
         let meta = Metadata {
@@ -326,34 +299,23 @@ struct Chunk {
 }
 
 fn read_chunks(
-    input: &Path,
-    delimiter: u8,
+    mut reader: Records,
+    first_row: u64,
     tx: mpsc::SyncSender<Result<Chunk>>,
     recycle: mpsc::Receiver<Vec<csv::ByteRecord>>,
     total: u64,
 ) {
-    let (mut reader, _) = match csvio::open_reader(input, Some(delimiter)) {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = tx.send(Err(e));
-            return;
-        }
-    };
-    if let Err(e) = reader.byte_headers() {
-        let _ = tx.send(Err(csvio::csv_error(input, 1, &e)));
-        return;
-    }
-    let mut next_row = 2u64;
+    let mut next_row = first_row;
     loop {
         let mut records = recycle.try_recv().unwrap_or_default();
         records.resize_with(CHUNK_ROWS, csv::ByteRecord::new);
         let mut len = 0;
         while len < CHUNK_ROWS {
-            match reader.read_byte_record(&mut records[len]) {
+            match reader.read(&mut records[len]) {
                 Ok(true) => len += 1,
                 Ok(false) => break,
                 Err(e) => {
-                    let _ = tx.send(Err(csvio::csv_error(input, next_row + len as u64, &e)));
+                    let _ = tx.send(Err(e));
                     return;
                 }
             }
@@ -364,7 +326,7 @@ fn read_chunks(
         let end_byte = if len < CHUNK_ROWS {
             total
         } else {
-            reader.position().byte()
+            reader.position()
         };
         let chunk = Chunk {
             first_row: next_row,
@@ -409,6 +371,7 @@ fn process(
     first_row: u64,
     ctx: &RowContext,
     norm: &mut RecordNormalizer,
+    buffers: &mut CellBuffers,
 ) -> Processed {
     let row_bytes = TOKEN_HEX_LEN * 5 + 8 + ctx.keep.len() * 16;
     let mut p = Processed {
@@ -434,7 +397,7 @@ fn process(
             continue;
         }
         let mut undecodable = false;
-        let fields = ctx.map.fields(record, |i| {
+        let fields = ctx.map.fields(record, buffers, |i| {
             undecodable = true;
             p.problems.push((row, RowProblem::Undecodable(i)));
         });
@@ -479,7 +442,7 @@ fn process(
 /// One line per row lets the coordinator's tools split hashed files in parallel.
 fn push_kept(out: &mut Vec<u8>, value: &[u8]) {
     let text = String::from_utf8_lossy(value);
-    let text = text.trim();
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\0');
     if text.contains(['\r', '\n']) {
         csvio::push_field(out, text.replace(['\r', '\n'], " ").as_bytes());
     } else {
@@ -490,7 +453,7 @@ fn push_kept(out: &mut Vec<u8>, value: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::columns::UNDECODABLE;
+    use crate::input::columns::UNDECODABLE;
     use crate::normalize::{self, CountryCode};
 
     #[test]

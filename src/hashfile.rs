@@ -147,7 +147,7 @@ pub fn header_line(keep: &[String]) -> Vec<u8> {
     }
     for name in keep {
         line.push(b',');
-        crate::csvio::push_field(&mut line, name.as_bytes());
+        crate::input::csvio::push_field(&mut line, name.as_bytes());
     }
     line.push(b'\n');
     line
@@ -641,7 +641,7 @@ mod tests {
                 for k in &kept {
                     line.push(',');
                     let mut field = Vec::new();
-                    crate::csvio::push_field(&mut field, k.as_bytes());
+                    crate::input::csvio::push_field(&mut field, k.as_bytes());
                     line.push_str(std::str::from_utf8(&field).unwrap());
                 }
                 let row = parse_row(line.as_bytes()).unwrap();

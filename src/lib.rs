@@ -6,18 +6,17 @@
 //! own list. This crate is the library that does the work; `src/main.rs` is a thin CLI.
 //!
 //! Modules by concern: [`normalize`] and [`record`] (the spec's rules), [`key`] and
-//! [`token`] (the cryptography), [`columns`] and [`csvio`] (reading exports), [`hashfile`]
+//! [`token`] (the cryptography), [`input`] (reading exports: layouts, encodings, spreadsheets), [`hashfile`]
 //! (the token file format), [`hash`] (the org-side pipeline), [`rowsort`] and [`outfile`]
 //! (ordering and atomic writes).
 
 pub mod assign;
-pub mod columns;
-pub mod csvio;
 pub mod demo;
 pub mod error;
 pub mod hash;
 pub mod hashfile;
 pub mod index;
+pub mod input;
 pub mod key;
 pub mod label;
 pub mod lookup;

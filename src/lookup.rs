@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::columns::{self, Overrides};
-use crate::csvio;
 use crate::error::{Error, Result};
 use crate::hashfile::token_prefix;
+use crate::input::columns::{CellBuffers, ColumnMap};
+use crate::input::{Export, InputOptions, csvio};
 use crate::key::{ConsortiumKey, Fingerprint};
 use crate::label::Round;
 use crate::merge::MATCH_TABLE_MAGIC;
@@ -29,8 +29,8 @@ pub struct LookupOptions {
     pub input: PathBuf,
     pub matches: PathBuf,
     pub output: PathBuf,
-    pub overrides: Overrides,
-    pub delimiter: Option<u8>,
+    /// How to read the export: the same options as when it was hashed.
+    pub reading: InputOptions,
     pub rules: Rules,
     /// Keep rows whose appended column `COL` equals `VALUE`.
     pub filter: Option<(String, String)>,
@@ -49,8 +49,7 @@ impl LookupOptions {
             input: input.to_path_buf(),
             matches: matches.to_path_buf(),
             output: output.to_path_buf(),
-            overrides: Overrides::default(),
-            delimiter: None,
+            reading: InputOptions::default(),
             rules: Rules::default(),
             filter: None,
             assigned_only: false,
@@ -225,18 +224,9 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
         table.column("assigned"),
     );
     let keys = TokenKeys::derive(key, &table.round);
-    let (mut reader, _) = csvio::open_reader(&opts.input, opts.delimiter)?;
-    let headers = csvio::read_headers(&mut reader, &opts.input)?;
-    let map = columns::detect(&headers, &opts.overrides).map_err(|why| Error::Columns {
-        path: opts.input.clone(),
-        why,
-    })?;
-    if !map.has_identifier() {
-        return Err(Error::Columns {
-            path: opts.input.clone(),
-            why: "no identifier column found (use the same column options as for hash)".into(),
-        });
-    }
+    let export = Export::open(&opts.input, &opts.reading)?;
+    let (headers, map) = (&export.headers, export.map());
+    let mut reader = export.records()?;
     let out = AtomicFile::create(&opts.output, opts.force)?;
     let mut writer = csv::Writer::from_writer(out);
     let mut header = headers.clone();
@@ -256,17 +246,11 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
         v
     };
     let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK_ROWS);
-    let mut row = 1u64;
     loop {
         chunk.clear();
         let mut record = csv::ByteRecord::new();
-        while chunk.len() < CHUNK_ROWS {
-            row += 1;
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => chunk.push(std::mem::take(&mut record)),
-                Ok(false) => break,
-                Err(e) => return Err(csvio::csv_error(&opts.input, row, &e)),
-            }
+        while chunk.len() < CHUNK_ROWS && reader.read(&mut record)? {
+            chunk.push(std::mem::take(&mut record));
         }
         if chunk.is_empty() {
             break;
@@ -274,8 +258,10 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
         let tuples: Vec<[u128; 5]> = chunk
             .par_iter()
             .map_init(
-                || RecordNormalizer::new(opts.rules),
-                |norm, record| token_tuple(record, &map, headers.len(), norm, &keys),
+                || (RecordNormalizer::new(opts.rules), CellBuffers::default()),
+                |(norm, buffers), record| {
+                    token_tuple(record, map, headers.len(), norm, buffers, &keys)
+                },
             )
             .collect();
         for (record, tuple) in chunk.iter().zip(&tuples) {
@@ -319,15 +305,16 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
 /// The 128-bit prefixes of a row's five tokens (0 where a kind does not form).
 fn token_tuple(
     record: &csv::ByteRecord,
-    map: &columns::ColumnMap,
+    map: &ColumnMap,
     width: usize,
     norm: &mut RecordNormalizer,
+    buffers: &mut CellBuffers,
     keys: &TokenKeys,
 ) -> [u128; 5] {
     if record.len() != width {
         return [0; 5];
     }
-    let fields = map.fields(record, |_| {});
+    let fields = map.fields(record, buffers, |_| {});
     let results = norm.normalize(&fields);
     let mut hex = [0u8; TOKEN_HEX_LEN];
     Kind::ALL.map(|kind| match results[kind.index()] {

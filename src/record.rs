@@ -12,9 +12,13 @@ pub struct Fields<'a> {
     pub email: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub first: Option<&'a str>,
+    /// Not part of any v1 token; read for the kinds that use it.
+    pub middle: Option<&'a str>,
     pub last: Option<&'a str>,
     pub zip: Option<&'a str>,
     pub address: Option<&'a str>,
+    /// Not part of any v1 token; read for the kinds that use it.
+    pub city: Option<&'a str>,
     pub dob: Option<&'a str>,
 }
 
@@ -152,6 +156,7 @@ mod tests {
             zip: Some("2139"),
             address: Some("0012 Elm St"),
             dob: Some("1985-07-04"),
+            ..Fields::default()
         };
         let r = n.normalize(&f);
         assert_eq!(

@@ -82,6 +82,7 @@ fn token_vectors_from_an_independent_implementation() {
             zip: Some(&row[6]),
             address: Some(&row[7]),
             dob: Some(&row[8]),
+            ..Fields::default()
         };
         let results = norm.normalize(&fields);
         for kind in Kind::ALL {

@@ -2,33 +2,57 @@
 //! the same way both times, or its tokens will not meet.
 
 use anyhow::{Context, Result, bail};
-use blindmatch::columns::{Overrides, Role};
+use blindmatch::input::InputOptions;
+use blindmatch::input::columns::{Overrides, Role};
+use blindmatch::input::layout::{self, Format};
 use blindmatch::normalize::CountryCode;
 use blindmatch::record::Rules;
+
+use crate::ui::Ui;
 
 #[derive(clap::Args, Clone)]
 pub struct ColumnArgs {
     /// The email column (default: detected from the header).
     #[arg(long, value_name = "COL")]
     email_col: Option<String>,
-    /// The phone column.
-    #[arg(long, value_name = "COL")]
+    /// The phone column, or area code and number columns: area_cd,phone_num.
+    #[arg(long, value_name = "COL[,COL]")]
     phone_col: Option<String>,
     /// The first-name column.
     #[arg(long, value_name = "COL")]
     first_col: Option<String>,
+    /// The middle-name column.
+    #[arg(long, value_name = "COL")]
+    middle_col: Option<String>,
     /// The last-name column.
     #[arg(long, value_name = "COL")]
     last_col: Option<String>,
     /// The zip code column.
     #[arg(long, value_name = "COL")]
     zip_col: Option<String>,
-    /// The street address column (its house number is used).
-    #[arg(long, value_name = "COL")]
+    /// The street address column, or its parts in order, joined with a space:
+    /// house_num,street_dir,street_name,street_type_cd.
+    #[arg(long, value_name = "COL[,COL...]")]
     address_col: Option<String>,
+    /// The city column.
+    #[arg(long, value_name = "COL")]
+    city_col: Option<String>,
     /// The date-of-birth or birth-year column.
     #[arg(long, value_name = "COL")]
     dob_col: Option<String>,
+
+    /// A named export layout; needed for files without a header row (florida,
+    /// pennsylvania, michigan, texas). 'list' prints them all.
+    #[arg(long, value_name = "NAME")]
+    pub layout: Option<String>,
+
+    /// The text encoding, e.g. windows-1252 or utf-16le (default: detected).
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+
+    /// The sheet of a spreadsheet export (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
 
     /// Field delimiter: one character, or 'tab' (default: sniffed from the header).
     #[arg(long, value_name = "CHAR")]
@@ -40,14 +64,16 @@ pub struct ColumnArgs {
 }
 
 impl ColumnArgs {
-    pub fn overrides(&self) -> Overrides {
+    fn overrides(&self) -> Overrides {
         let chosen = [
             (Role::Email, &self.email_col),
             (Role::Phone, &self.phone_col),
             (Role::First, &self.first_col),
+            (Role::Middle, &self.middle_col),
             (Role::Last, &self.last_col),
             (Role::Zip, &self.zip_col),
             (Role::Address, &self.address_col),
+            (Role::City, &self.city_col),
             (Role::Dob, &self.dob_col),
         ];
         Overrides {
@@ -58,13 +84,24 @@ impl ColumnArgs {
         }
     }
 
-    pub fn delimiter(&self) -> Result<Option<u8>> {
+    fn delimiter(&self) -> Result<Option<u8>> {
         match self.delimiter.as_deref() {
             None => Ok(None),
             Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),
             Some(t) if t.len() == 1 && t.is_ascii() => Ok(Some(t.as_bytes()[0])),
             Some(_) => bail!("--delimiter takes one ASCII character or 'tab'"),
         }
+    }
+
+    /// How to read the export.
+    pub fn reading(&self) -> Result<InputOptions> {
+        Ok(InputOptions {
+            overrides: self.overrides(),
+            delimiter: self.delimiter()?,
+            encoding: self.encoding.clone(),
+            layout: self.layout.clone(),
+            sheet: self.sheet.clone(),
+        })
     }
 
     pub fn rules(&self) -> Result<Rules> {
@@ -75,4 +112,23 @@ impl ColumnArgs {
             ..Rules::default()
         })
     }
+
+    /// True when the user asked for the list of layouts instead of a run.
+    pub fn wants_layout_list(&self) -> bool {
+        self.layout.as_deref() == Some("list")
+    }
+}
+
+/// Prints the known layouts (`--layout list`) to stdout.
+pub fn print_layouts(ui: &Ui) -> Result<()> {
+    ui.out("Layouts (--layout NAME; header layouts are also recognized on their own):")?;
+    for l in layout::all() {
+        let kind = match l.format {
+            Format::Header => "header",
+            Format::Delimited => "no header, delimited",
+            Format::Fixed => "no header, fixed width",
+        };
+        ui.out(format!("  {:<16} {} ({kind})", l.name, l.title))?;
+    }
+    Ok(())
 }

@@ -6,18 +6,29 @@ use std::time::Instant;
 use anyhow::Result;
 use blindmatch::hash::{HashOptions, HashPlan, HashReport, RowProblem};
 use blindmatch::hashfile::FileKind;
+use blindmatch::input::columns::Role;
+use blindmatch::input::encoding::How;
+use blindmatch::input::{Container, Export};
 use blindmatch::key::ConsortiumKey;
 use blindmatch::label::{OrgLabel, Round};
 use blindmatch::token::Kind;
 
-use super::columns::ColumnArgs;
+use super::columns::{ColumnArgs, print_layouts};
 use crate::ui::{Ui, thousands};
 
 const EXAMPLES: &str = "\
 Examples:
-  A member list (columns detected from ActionKit, Action Network, EveryAction/VAN, Salsa
-  and North Carolina voter file headers):
+  A member list (columns found from the header: ActionKit, Action Network, EveryAction, VAN,
+  NationBuilder, Mailchimp, Mobilize, ActBlue, Spoke, Salesforce, state voter files, ...;
+  CSV, TSV, UTF-16, Windows-1252, .xlsx or .ods):
     blindmatch hash --key consortium.key --org union-local-1 members.csv -o union.hashed.csv
+
+  A voter file without a header row, by its published layout:
+    blindmatch hash --key k.key --org voters --kind voters --layout florida \
+        --keep 'Precinct,Congressional District' DAD_20261101.txt -o voters.hashed.csv
+
+  The layouts blindmatch knows:
+    blindmatch hash --layout list
 
   Name the columns yourself:
     blindmatch hash --key k.key --org tenants --email-col 'E-mail 1' --zip-col Postcode \\
@@ -49,20 +60,21 @@ enum KindArg {
 #[derive(clap::Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct Args {
-    /// The CRM export to hash.
-    input: PathBuf,
+    /// The CRM export to hash (CSV, TSV, .xlsx, .ods, or a voter file with --layout).
+    #[arg(required_unless_present = "layout")]
+    input: Option<PathBuf>,
 
     /// Where to write the hashed file.
-    #[arg(short, long, value_name = "FILE")]
-    output: PathBuf,
+    #[arg(short, long, value_name = "FILE", required_unless_present = "layout")]
+    output: Option<PathBuf>,
 
     /// The consortium key file.
-    #[arg(long, value_name = "KEYFILE")]
-    key: PathBuf,
+    #[arg(long, value_name = "KEYFILE", required_unless_present = "layout")]
+    key: Option<PathBuf>,
 
     /// Your org's label, e.g. union-local-1 (letters, digits, '.', '_', '-').
-    #[arg(long, value_name = "LABEL")]
-    org: String,
+    #[arg(long, value_name = "LABEL", required_unless_present = "layout")]
+    org: Option<String>,
 
     /// The matching round, e.g. nyc-primary-2026; tokens of different rounds never match.
     #[arg(long, value_name = "ROUND")]
@@ -88,9 +100,32 @@ pub struct Args {
     force: bool,
 }
 
-fn options(args: &Args) -> Result<HashOptions> {
-    let org = OrgLabel::new(&args.org)?;
-    let mut opts = HashOptions::new(&args.input, &args.output, org);
+/// The arguments a run needs (clap lets them go only with `--layout`, for `--layout list`).
+struct Paths<'a> {
+    input: &'a PathBuf,
+    output: &'a PathBuf,
+    key: &'a PathBuf,
+    org: &'a str,
+}
+
+fn paths(args: &Args) -> Result<Paths<'_>> {
+    match (&args.input, &args.output, &args.key, &args.org) {
+        (Some(input), Some(output), Some(key), Some(org)) => Ok(Paths {
+            input,
+            output,
+            key,
+            org,
+        }),
+        _ => anyhow::bail!(
+            "hash needs an input file, -o FILE, --key KEYFILE and --org LABEL \
+             (see blindmatch hash --help)"
+        ),
+    }
+}
+
+fn options(args: &Args, paths: &Paths) -> Result<HashOptions> {
+    let org = OrgLabel::new(paths.org)?;
+    let mut opts = HashOptions::new(paths.input, paths.output, org);
     if let Some(round) = &args.round {
         opts.round = Round::new(round)?;
     }
@@ -105,35 +140,21 @@ fn options(args: &Args) -> Result<HashOptions> {
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .collect();
-    opts.overrides = args.columns.overrides();
-    opts.delimiter = args.columns.delimiter()?;
+    opts.reading = args.columns.reading()?;
     opts.rules = args.columns.rules()?;
     opts.force = args.force;
     Ok(opts)
 }
 
 pub fn run(args: Args, ui: &Ui) -> Result<()> {
-    let opts = options(&args)?;
-    let key = ConsortiumKey::load(&args.key)?;
-    let plan = HashPlan::new(opts)?;
-    let delimiter = match plan.delimiter() {
-        b'\t' => "tab".to_string(),
-        d => format!("'{}'", d as char),
-    };
-    ui.info(format!(
-        "reading {} ({delimiter}-delimited)",
-        args.input.display()
-    ));
-    for (role, column) in plan.columns_used() {
-        match column {
-            Some(c) => ui.info(format!("  {:<20} <- column '{c}'", role.name())),
-            None => ui.info(format!(
-                "  {:<20} (no column; set {} if there is one)",
-                role.name(),
-                role.flag()
-            )),
-        }
+    if args.columns.wants_layout_list() {
+        return print_layouts(ui);
     }
+    let paths = paths(&args)?;
+    let opts = options(&args, &paths)?;
+    let key = ConsortiumKey::load(paths.key)?;
+    let plan = HashPlan::new(opts)?;
+    report_columns(plan.export(), ui);
     for kept in plan.kept_columns() {
         ui.info(format!("  kept in clear        <- column '{kept}'"));
     }
@@ -141,15 +162,69 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     let bar = ui.progress("hashing");
     let report = plan.run(&key, &bar)?;
     let seconds = started.elapsed().as_secs_f64();
-    summarize(&report, &args, seconds, ui);
+    summarize(&report, &args, &paths, seconds, ui);
     Ok(())
 }
 
-fn summarize(report: &HashReport, args: &Args, seconds: f64, ui: &Ui) {
+/// Says how the export was read and which column plays which role (header names only).
+fn report_columns(export: &Export, ui: &Ui) {
+    let format = match &export.container {
+        Container::Delimited { delimiter, header } => {
+            let d = match delimiter {
+                b'\t' => "tab".to_string(),
+                d => format!("'{}'", *d as char),
+            };
+            let header = if *header { "" } else { ", no header row" };
+            format!("{d}-delimited{header}")
+        }
+        Container::Fixed => "fixed width".to_string(),
+        Container::Sheet { name } => format!("spreadsheet, sheet '{name}'"),
+    };
+    let encoding = match &export.encoding {
+        Some(e) => match e.how {
+            How::Given => format!(", {}", e.name()),
+            How::Bom => format!(", {} (byte-order mark)", e.name()),
+            How::NulPattern => format!(", {} (detected; set --encoding if wrong)", e.name()),
+            How::NotUtf8 => format!(
+                ", {} (not UTF-8; set --encoding if names look wrong)",
+                e.name()
+            ),
+            How::Default => String::new(),
+        },
+        None => String::new(),
+    };
+    ui.info(format!(
+        "reading {} ({format}{encoding})",
+        export.path.display()
+    ));
+    match (export.layout, export.layout_named) {
+        (Some(l), true) => ui.info(format!("  layout: {} ({})", l.title, l.name)),
+        (Some(l), false) => ui.info(format!(
+            "  layout: {} ({}), recognized from the header",
+            l.title, l.name
+        )),
+        (None, _) => ui.info("  layout: not a known one; columns found by their names"),
+    }
+    for role in Role::ALL {
+        match export.map().describe(role, &export.headers) {
+            Some(c) => ui.info(format!("  {:<20} <- {c}", role.name())),
+            None => ui.info(format!(
+                "  {:<20} (no column; set {} if there is one)",
+                role.name(),
+                role.flag()
+            )),
+        }
+    }
+    for notice in &export.detection.notices {
+        ui.warn(notice.to_string());
+    }
+}
+
+fn summarize(report: &HashReport, args: &Args, paths: &Paths, seconds: f64, ui: &Ui) {
     ui.info(format!(
         "hashed {} rows -> {} in {seconds:.2} s ({} rows/s)",
         thousands(report.rows),
-        args.output.display(),
+        paths.output.display(),
         thousands((report.rows as f64 / seconds.max(1e-9)) as u64)
     ));
     ui.info(format!(
@@ -179,10 +254,7 @@ fn summarize(report: &HashReport, args: &Args, seconds: f64, ui: &Ui) {
         ));
     }
     if report.rows == 0 {
-        ui.warn(format!(
-            "{} has a header but no data rows",
-            args.input.display()
-        ));
+        ui.warn(format!("{} has no data rows", paths.input.display()));
     }
     if report.ragged_rows > 0 {
         ui.warn(format!(

@@ -77,8 +77,7 @@ pub struct Args {
 
 pub fn run(args: Args, ui: &Ui) -> Result<()> {
     let mut opts = LookupOptions::new(&args.input, &args.matches, &args.output);
-    opts.overrides = args.columns.overrides();
-    opts.delimiter = args.columns.delimiter()?;
+    opts.reading = args.columns.reading()?;
     opts.rules = args.columns.rules()?;
     opts.filter = match &args.filter {
         Some(f) => match f.split_once('=') {

@@ -108,7 +108,7 @@ impl Tables<'_> {
             Some(h) if geo != NO_GEO => {
                 for (c, &v) in h.geo_rows[geo as usize].iter().enumerate() {
                     line.push(b',');
-                    crate::csvio::push_field(line, h.values[c][v as usize].as_bytes());
+                    crate::input::csvio::push_field(line, h.values[c][v as usize].as_bytes());
                 }
             }
             _ => line.extend(std::iter::repeat_n(b',', self.columns.len())),
@@ -140,7 +140,7 @@ impl Tables<'_> {
             if i > 0 {
                 header.push(b',');
             }
-            crate::csvio::push_field(&mut header, c.as_bytes());
+            crate::input::csvio::push_field(&mut header, c.as_bytes());
         }
         header.push(b'\n');
         w.write_all(&head).map_err(Error::io(name))?;
@@ -178,7 +178,7 @@ impl Tables<'_> {
         let mut header = b"person,orgs,voter_status,match_key".to_vec();
         for c in self.columns {
             header.push(b',');
-            crate::csvio::push_field(&mut header, c.as_bytes());
+            crate::input::csvio::push_field(&mut header, c.as_bytes());
         }
         header.extend_from_slice(b",lists,contact,assigned_org\n");
         w.write_all(&header).map_err(io)?;

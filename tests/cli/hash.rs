@@ -92,8 +92,9 @@ fn the_columns_used_are_reported() {
     let (name, bytes) = exports().remove(3);
     wd.write(name, bytes);
     let stderr = wd.hash(name, "o.csv", "org", &[]);
-    assert!(stderr.contains("column 'Zip/Postal Code'"), "{stderr}");
-    assert!(stderr.contains("column 'Cell Phone'"), "{stderr}");
+    assert!(stderr.contains("<- 'Zip/Postal Code'"), "{stderr}");
+    assert!(stderr.contains("<- 'Cell Phone'"), "{stderr}");
+    assert!(stderr.contains("layout: Salsa"), "{stderr}");
     assert!(stderr.contains("--dob-col"), "{stderr}");
 }
 
@@ -284,7 +285,7 @@ fn metadata_describes_the_file() {
 fn bad_rows_are_counted_and_reported_by_number() {
     let wd = Workdir::new();
     let mut bytes = b"email,first_name,last_name,zip\n".to_vec();
-    bytes.extend_from_slice(b"ok@example.org,Ann,Lee,10001\n"); // row 2
+    bytes.extend_from_slice("ok@example.org,Zoë,Lee,10001\n".as_bytes()); // row 2: UTF-8
     bytes.extend_from_slice(b"not-an-email,Ann,Lee,10001\n"); // row 3: invalid email
     bytes.extend_from_slice(b"x@example.org,Ann\n"); // row 4: ragged
     bytes.extend_from_slice(b"caf\xe9@example.org,Ann,Lee,ZIPPY\n"); // row 5: latin-1 byte
@@ -331,8 +332,11 @@ fn unusable_inputs_fail_clearly() {
         )
         .collect();
     wd.write("unicode.txt", utf16);
-    let err = wd.fail(&wd.hash_args("x", &["unicode.txt", "-o", "o.csv"]));
-    assert!(err.contains("UTF-16") && err.contains("CSV UTF-8"), "{err}");
+    let stderr = wd.hash("unicode.txt", "u.csv", "x", &[]);
+    assert!(stderr.contains("UTF-16LE (byte-order mark)"), "{stderr}");
+    let h = Hashed::parse(&wd.read("u.csv"));
+    let email = keys().token_string(Kind::Email, "a@b.org");
+    assert_eq!(h.tokens("email"), [email], "UTF-16 is decoded, not refused");
     wd.write("header_only.csv", "email\n");
     let stderr = wd.hash("header_only.csv", "h.csv", "x", &[]);
     assert!(stderr.contains("no data rows"), "{stderr}");

@@ -1,4 +1,4 @@
-//! Shared CSV configuration: how every subcommand reads the spreadsheets people hand it.
+//! Shared CSV conventions: delimiter sniffing, content-free error messages, field quoting.
 //!
 //! CRM exports arrive comma-, tab-, semicolon- or pipe-separated, with or without a UTF-8
 //! BOM, with CRLF or LF, and with quoted fields that hold delimiters and newlines. The
@@ -6,14 +6,11 @@
 //! endings are the `csv` crate's job. Readers are "flexible" so a ragged row reaches the
 //! caller, which counts it instead of aborting the whole file.
 
-use std::fs::File;
-use std::io::{BufReader, Read};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 
 const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
-const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Picks the delimiter that occurs most often, outside quotes, in the first line.
 pub fn sniff_delimiter(head: &[u8]) -> u8 {
@@ -40,59 +37,6 @@ pub fn sniff_delimiter(head: &[u8]) -> u8 {
     } else {
         CANDIDATES[best]
     }
-}
-
-/// Refuses UTF-16 text (Excel's "Unicode Text"), which would otherwise read as garbage.
-fn check_not_utf16(head: &[u8], path: &Path) -> Result<()> {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::Columns {
-            path: path.to_path_buf(),
-            why: "the file is UTF-16 text; save it as \"CSV UTF-8\" and try again".into(),
-        });
-    }
-    Ok(())
-}
-
-/// Opens a delimited text file for reading records, sniffing the delimiter if not given.
-/// Returns the reader and the delimiter used.
-pub fn open_reader(
-    path: &Path,
-    delimiter: Option<u8>,
-) -> Result<(csv::Reader<BufReader<File>>, u8)> {
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    File::open(path)
-        .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
-        .map_err(Error::io(path))?;
-    if head.is_empty() {
-        return Err(Error::EmptyInput {
-            path: path.to_path_buf(),
-        });
-    }
-    check_not_utf16(&head, path)?;
-    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&head));
-    let file = File::open(path).map_err(Error::io(path))?;
-    let reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
-    Ok((reader, delimiter))
-}
-
-/// Reads the header row as strings. Invalid UTF-8 in a header is replaced, not fatal:
-/// header names are not member data.
-pub fn read_headers<R: Read>(reader: &mut csv::Reader<R>, path: &Path) -> Result<Vec<String>> {
-    let headers = reader.byte_headers().map_err(|e| csv_error(path, 1, &e))?;
-    if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-        return Err(Error::EmptyInput {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(headers
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
-        .collect())
 }
 
 /// A CSV error without any cell content: csv's own messages are not quoted verbatim.

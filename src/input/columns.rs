@@ -1,0 +1,878 @@
+//! Which input column (or columns) holds which identifier.
+//!
+//! Data people export from dozens of tools and should not have to rename headers. A role is
+//! played by one column, by several joined with a space (a street split into house number and
+//! street name, a phone split into area code and number), or by one part of a one-line
+//! address. Choices come, in this order, from the user's `--*-col` flags, from a recognized
+//! layout (`layouts/*.toml`), and from header aliases (`aliases.toml`): headers are compared
+//! with case and punctuation removed, with a known prefix (`donor`, `user__`, `residential_`,
+//! `mail_`, ...) stripped, and residential columns preferred to mailing ones. A column whose
+//! sampled values are not what its name says (a `Street` without house numbers, a month/day
+//! `Birthday`) is passed over. Header names are not member data, so they may be printed.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::layout::Layout;
+use crate::normalize;
+use crate::record::Fields;
+
+/// Stands in for a cell that is not valid UTF-8: every normalizer rejects it as invalid.
+pub const UNDECODABLE: &str = "\u{FFFD}";
+
+/// Rows read before choosing columns, to check that values look like their role.
+pub const SAMPLE_ROWS: usize = 1000;
+
+/// The roles an input column can play.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Email,
+    Phone,
+    First,
+    Middle,
+    Last,
+    Zip,
+    Address,
+    City,
+    Dob,
+}
+
+const ROLES: usize = 9;
+
+impl Role {
+    pub const ALL: [Role; ROLES] = [
+        Role::Email,
+        Role::Phone,
+        Role::First,
+        Role::Middle,
+        Role::Last,
+        Role::Zip,
+        Role::Address,
+        Role::City,
+        Role::Dob,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Email => "email",
+            Role::Phone => "phone",
+            Role::First => "first name",
+            Role::Middle => "middle name",
+            Role::Last => "last name",
+            Role::Zip => "zip",
+            Role::Address => "street address",
+            Role::City => "city",
+            Role::Dob => "date/year of birth",
+        }
+    }
+
+    /// The role's key in layout and alias data files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Email => "email",
+            Role::Phone => "phone",
+            Role::First => "first",
+            Role::Middle => "middle",
+            Role::Last => "last",
+            Role::Zip => "zip",
+            Role::Address => "address",
+            Role::City => "city",
+            Role::Dob => "dob",
+        }
+    }
+
+    /// The command-line flag that sets this role by hand.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Role::Email => "--email-col",
+            Role::Phone => "--phone-col",
+            Role::First => "--first-col",
+            Role::Middle => "--middle-col",
+            Role::Last => "--last-col",
+            Role::Zip => "--zip-col",
+            Role::Address => "--address-col",
+            Role::City => "--city-col",
+            Role::Dob => "--dob-col",
+        }
+    }
+
+    /// Geography roles, where a residential column beats a mailing one whatever its alias.
+    fn is_geography(self) -> bool {
+        matches!(self, Role::Zip | Role::Address | Role::City)
+    }
+
+    /// Values that spreadsheet tools write as numbers and prefix with `'` to keep as text.
+    fn may_carry_quote_prefix(self) -> bool {
+        matches!(self, Role::Phone | Role::Zip | Role::Address | Role::Dob)
+    }
+
+    /// Roles whose values identify a person: never copied in clear (`--keep`).
+    pub fn is_identifier(self) -> bool {
+        !matches!(self, Role::Zip | Role::City)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Folds a header for comparison: lowercase ASCII letters and digits only.
+pub fn fold_header(header: &str) -> String {
+    header
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Column choices made by hand: per role, a header name, or several separated by commas
+/// (joined with a space in that order).
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub by_role: Vec<(Role, String)>,
+}
+
+/// Where a role's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Column(usize),
+    /// Trimmed, non-empty values joined with one space.
+    Joined(Vec<usize>),
+    /// One part of a one-line address: the cell split at the map's separator.
+    Part {
+        column: usize,
+        index: usize,
+    },
+}
+
+impl Source {
+    pub fn columns(&self) -> Vec<usize> {
+        match self {
+            Source::Column(c) | Source::Part { column: c, .. } => vec![*c],
+            Source::Joined(cs) => cs.clone(),
+        }
+    }
+}
+
+/// For each role, where its value comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    slots: [Option<Source>; ROLES],
+    /// Separator of the one-line address column, for [`Source::Part`].
+    separator: String,
+}
+
+/// Per-worker buffers for joined cells, reused for every row.
+#[derive(Default)]
+pub struct CellBuffers {
+    joined: [String; ROLES],
+}
+
+/// Trims padding that state systems and spreadsheets add around a cell: NUL bytes and ASCII
+/// blanks (normalization trims whitespace anyway), and, for numeric roles, the leading `'`
+/// that keeps a number as text in Excel.
+fn clean(mut cell: &[u8], role: Role) -> &[u8] {
+    while let [b'\0' | b' ' | b'\t' | b'\r' | b'\n', rest @ ..] = cell {
+        cell = rest;
+    }
+    while let [rest @ .., b'\0' | b' ' | b'\t' | b'\r' | b'\n'] = cell {
+        cell = rest;
+    }
+    if role.may_carry_quote_prefix()
+        && let [b'\'', next, ..] = cell
+        && (next.is_ascii_digit() || *next == b'+')
+    {
+        cell = &cell[1..];
+    }
+    cell
+}
+
+fn cell_str(record: &csv::ByteRecord, column: usize, role: Role) -> Option<&str> {
+    std::str::from_utf8(clean(record.get(column).unwrap_or_default(), role)).ok()
+}
+
+impl ColumnMap {
+    pub fn get(&self, role: Role) -> Option<&Source> {
+        self.slots[role as usize].as_ref()
+    }
+
+    pub fn set(&mut self, role: Role, source: Source) {
+        self.slots[role as usize] = Some(source);
+    }
+
+    /// True when at least one token kind can be formed from the mapped columns.
+    pub fn has_identifier(&self) -> bool {
+        let has = |r| self.get(r).is_some();
+        has(Role::Email)
+            || has(Role::Phone)
+            || (has(Role::First) && has(Role::Last) && has(Role::Zip))
+    }
+
+    /// The role a column is used for, if any.
+    pub fn role_of(&self, column: usize) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|&r| self.get(r).is_some_and(|s| s.columns().contains(&column)))
+    }
+
+    /// Every column index used for some role.
+    pub fn used(&self) -> Vec<usize> {
+        self.slots
+            .iter()
+            .flatten()
+            .flat_map(Source::columns)
+            .collect()
+    }
+
+    /// The identifier values of a row. A cell that is not UTF-8 becomes [`UNDECODABLE`]
+    /// (invalid for every kind) and its column index is passed to `on_undecodable`.
+    pub fn fields<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        buffers: &'r mut CellBuffers,
+        mut on_undecodable: impl FnMut(usize),
+    ) -> Fields<'r> {
+        for role in Role::ALL {
+            if let Some(Source::Joined(columns)) = self.get(role) {
+                let out = &mut buffers.joined[role as usize];
+                out.clear();
+                for &c in columns {
+                    let Some(value) = cell_str(record, c, role) else {
+                        on_undecodable(c);
+                        out.clear();
+                        out.push_str(UNDECODABLE);
+                        break;
+                    };
+                    if !value.is_empty() {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out.push_str(value);
+                    }
+                }
+            }
+        }
+        let buffers: &'r CellBuffers = buffers;
+        let mut value = |role: Role| -> Option<&'r str> {
+            Some(match self.get(role)? {
+                Source::Column(c) => cell_str(record, *c, role).unwrap_or_else(|| {
+                    on_undecodable(*c);
+                    UNDECODABLE
+                }),
+                Source::Joined(_) => buffers.joined[role as usize].as_str(),
+                Source::Part { column, index } => match cell_str(record, *column, role) {
+                    Some(line) => line
+                        .split(self.separator.as_str())
+                        .nth(*index)
+                        .unwrap_or("")
+                        .trim(),
+                    None => {
+                        on_undecodable(*column);
+                        UNDECODABLE
+                    }
+                },
+            })
+        };
+        Fields {
+            email: value(Role::Email),
+            phone: value(Role::Phone),
+            first: value(Role::First),
+            middle: value(Role::Middle),
+            last: value(Role::Last),
+            zip: value(Role::Zip),
+            address: value(Role::Address),
+            city: value(Role::City),
+            dob: value(Role::Dob),
+        }
+    }
+
+    /// How a role is sourced, in header names, for the column report.
+    pub fn describe(&self, role: Role, headers: &[String]) -> Option<String> {
+        let name = |c: &usize| format!("'{}'", headers.get(*c).map_or("?", String::as_str));
+        Some(match self.get(role)? {
+            Source::Column(c) => name(c),
+            Source::Joined(cs) => cs.iter().map(name).collect::<Vec<_>>().join(" + "),
+            Source::Part { column, index } => {
+                format!(
+                    "{} (part {} of the one-line address)",
+                    name(column),
+                    index + 1
+                )
+            }
+        })
+    }
+}
+
+/// Something about the chosen columns that the user should know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The street address (or zip) comes from a mailing or billing column: no residential
+    /// one was found, and a mailing address may not be where the person votes.
+    MailingOnly { role: Role, column: String },
+    /// An age column exists: an age is not a birth year, so it is not used.
+    AgeNotUsed { column: String },
+    /// A column named like a role whose sampled values do not fit it.
+    Rejected { role: Role, column: String },
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::MailingOnly { role, column } => write!(
+                f,
+                "the {role} comes from '{column}', a mailing/billing column: no residential one \
+                 was found, and people are matched to the voter file where they live"
+            ),
+            Notice::AgeNotUsed { column } => write!(
+                f,
+                "column '{column}' is an age, which fits two birth years: not used (name a birth \
+                 date or year column with --dob-col)"
+            ),
+            Notice::Rejected { role, column } => write!(
+                f,
+                "column '{column}' is not used for the {role}: its values do not look like one"
+            ),
+        }
+    }
+}
+
+/// The columns chosen for a file.
+#[derive(Clone, Debug, Default)]
+pub struct Detection {
+    pub map: ColumnMap,
+    pub notices: Vec<Notice>,
+}
+
+/// Whether a column is residential, neutral or mailing, by its prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Qualifier {
+    Residential,
+    Neutral,
+    Mailing,
+}
+
+#[derive(Deserialize)]
+struct Prefixes {
+    residential: Vec<String>,
+    neutral: Vec<String>,
+    mailing: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SplitAddress {
+    house: Vec<String>,
+    parts: Vec<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct SplitPhone {
+    area: Vec<String>,
+    number: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Aliases {
+    prefixes: Prefixes,
+    roles: std::collections::HashMap<String, Vec<String>>,
+    split_address: SplitAddress,
+    split_phone: SplitPhone,
+}
+
+fn aliases() -> &'static Aliases {
+    static ALIASES: OnceLock<Aliases> = OnceLock::new();
+    ALIASES.get_or_init(|| {
+        toml::from_str(include_str!("aliases.toml")).expect("aliases.toml is valid (tested)")
+    })
+}
+
+/// A header's readings: the folded header itself, and with each known prefix removed.
+fn readings(folded: &str) -> Vec<(&str, Qualifier)> {
+    let p = &aliases().prefixes;
+    let mut out = vec![(folded, Qualifier::Neutral)];
+    for (list, q) in [
+        (&p.residential, Qualifier::Residential),
+        (&p.neutral, Qualifier::Neutral),
+        (&p.mailing, Qualifier::Mailing),
+    ] {
+        for prefix in list {
+            if let Some(rest) = folded.strip_prefix(prefix.as_str())
+                && !rest.is_empty()
+            {
+                out.push((rest, q));
+            }
+        }
+    }
+    out
+}
+
+/// A candidate column for a role: where it is, how residential, how good a name.
+#[derive(Clone, Debug)]
+struct Candidate {
+    source: Source,
+    qualifier: Qualifier,
+    rank: usize,
+}
+
+/// The best match of each header against a list of aliases.
+fn matches(folded: &[String], list: &[String], taken: &[usize]) -> Vec<(usize, Qualifier, usize)> {
+    let mut out = Vec::new();
+    for (i, header) in folded.iter().enumerate() {
+        if taken.contains(&i) {
+            continue;
+        }
+        let best = readings(header)
+            .into_iter()
+            .filter_map(|(reading, q)| list.iter().position(|a| a == reading).map(|r| (q, r)))
+            .min();
+        if let Some((q, r)) = best {
+            out.push((i, q, r));
+        }
+    }
+    out
+}
+
+fn best_match(
+    folded: &[String],
+    list: &[String],
+    taken: &[usize],
+    qualifier: Option<Qualifier>,
+) -> Option<usize> {
+    matches(folded, list, taken)
+        .into_iter()
+        .filter(|&(_, q, _)| qualifier.is_none_or(|want| q == want || q == Qualifier::Neutral))
+        .min_by_key(|&(i, q, r)| (q, r, i))
+        .map(|(i, _, _)| i)
+}
+
+/// Candidates for a role from header aliases, best first.
+fn alias_candidates(role: Role, folded: &[String], taken: &[usize]) -> Vec<Candidate> {
+    let a = aliases();
+    let list = a.roles.get(role.key()).map_or(&[][..], Vec::as_slice);
+    let mut out: Vec<Candidate> = matches(folded, list, taken)
+        .into_iter()
+        .map(|(i, qualifier, rank)| Candidate {
+            source: Source::Column(i),
+            qualifier,
+            rank,
+        })
+        .collect();
+    match role {
+        Role::Address => {
+            // A street split into parts: the house number, then whatever parts exist, of the
+            // same kind of address (residential with residential).
+            let houses = matches(folded, &a.split_address.house, taken);
+            let mut seen = Vec::new();
+            for (house, qualifier, _) in houses {
+                if seen.contains(&qualifier) {
+                    continue;
+                }
+                seen.push(qualifier);
+                let mut columns = vec![house];
+                for group in &a.split_address.parts {
+                    let mut used = taken.to_vec();
+                    used.extend(&columns);
+                    if let Some(part) = best_match(folded, group, &used, Some(qualifier)) {
+                        columns.push(part);
+                    }
+                }
+                if columns.len() > 1 {
+                    out.push(Candidate {
+                        source: Source::Joined(columns),
+                        qualifier,
+                        rank: usize::MAX,
+                    });
+                }
+            }
+        }
+        Role::Phone => {
+            if let Some(area) = best_match(folded, &a.split_phone.area, taken, None) {
+                let mut used = taken.to_vec();
+                used.push(area);
+                if let Some(number) = best_match(folded, &a.split_phone.number, &used, None) {
+                    out.push(Candidate {
+                        source: Source::Joined(vec![area, number]),
+                        qualifier: Qualifier::Neutral,
+                        rank: 0,
+                    });
+                    // The local number alone is not a phone number.
+                    out.retain(|c| c.source != Source::Column(number));
+                }
+            }
+        }
+        _ => {}
+    }
+    out.sort_by_key(|c| {
+        let q = if role.is_geography() {
+            c.qualifier
+        } else if c.qualifier == Qualifier::Mailing {
+            Qualifier::Mailing
+        } else {
+            Qualifier::Neutral
+        };
+        let index = c.source.columns()[0];
+        (q, c.rank, index)
+    });
+    out
+}
+
+/// Finds a header by exact name, then by folded name.
+pub fn find_header(headers: &[String], wanted: &str) -> Option<usize> {
+    headers.iter().position(|h| h == wanted).or_else(|| {
+        let folded = fold_header(wanted);
+        headers.iter().position(|h| fold_header(h) == folded)
+    })
+}
+
+/// Resolves `a + b` (layout data) or `a,b` (a flag) to a source, if every column exists.
+fn resolve(headers: &[String], spec: &str, separator: char) -> Result<Source, String> {
+    if let Some(i) = find_header(headers, spec) {
+        return Ok(Source::Column(i));
+    }
+    let parts: Vec<&str> = spec
+        .split(separator)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut columns = Vec::new();
+    for part in &parts {
+        columns.push(find_header(headers, part).ok_or_else(|| part.to_string())?);
+    }
+    match columns.as_slice() {
+        [] => Err(spec.to_string()),
+        [one] => Ok(Source::Column(*one)),
+        _ => Ok(Source::Joined(columns)),
+    }
+}
+
+/// Whether sampled values fit the role. Only the street (must start with a house number) and
+/// the birth date (must carry a year) are checked: those are the columns whose names mislead.
+fn plausible(map: &ColumnMap, role: Role, sample: &[csv::ByteRecord]) -> bool {
+    if !matches!(role, Role::Address | Role::Dob) {
+        return true;
+    }
+    let mut buffers = CellBuffers::default();
+    let (mut present, mut valid) = (0usize, 0usize);
+    let mut out = String::new();
+    let year = normalize::current_utc_year();
+    for record in sample {
+        let fields = map.fields(record, &mut buffers, |_| {});
+        let value = match role {
+            Role::Address => fields.address,
+            _ => fields.dob,
+        };
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
+        present += 1;
+        let ok = match role {
+            Role::Address => normalize::house(value, &mut out),
+            _ => normalize::yob(value, year, &mut out),
+        };
+        valid += usize::from(ok.is_ok());
+    }
+    present < 3 || valid * 5 >= present
+}
+
+/// Chooses the columns: flags first, then a layout's roles, then header aliases; checks values.
+pub fn detect(
+    headers: &[String],
+    sample: &[csv::ByteRecord],
+    overrides: &Overrides,
+    layout: Option<&Layout>,
+) -> Result<Detection, String> {
+    let mut det = Detection::default();
+    for (role, spec) in &overrides.by_role {
+        let source = resolve(headers, spec, ',').map_err(|missing| {
+            format!(
+                "{} names column '{missing}', which is not in the header",
+                role.flag()
+            )
+        })?;
+        det.map.set(*role, source);
+    }
+    let mut age_columns = Vec::new();
+    if let Some(layout) = layout {
+        for role in Role::ALL {
+            if det.map.get(role).is_some() {
+                continue;
+            }
+            for alternative in layout.alternatives(role) {
+                let Ok(source) = resolve(headers, alternative, '+') else {
+                    continue;
+                };
+                let mut trial = det.map.clone();
+                trial.set(role, source.clone());
+                if plausible(&trial, role, sample) {
+                    det.map.set(role, source);
+                    break;
+                }
+                det.notices.push(Notice::Rejected {
+                    role,
+                    column: alternative.to_string(),
+                });
+            }
+        }
+        if let Some(line) = &layout.one_line_address
+            && let Some(column) = find_header(headers, &line.column)
+        {
+            det.map.separator = line.separator.clone();
+            for (index, part) in line.parts.iter().enumerate() {
+                let role = match part.as_str() {
+                    "address" => Role::Address,
+                    "city" => Role::City,
+                    "zip" => Role::Zip,
+                    _ => continue,
+                };
+                if det.map.get(role).is_none() {
+                    det.map.set(role, Source::Part { column, index });
+                }
+            }
+        }
+        age_columns.extend(
+            layout
+                .alternatives_of("age")
+                .filter_map(|a| find_header(headers, a)),
+        );
+    }
+    let folded: Vec<String> = headers.iter().map(|h| fold_header(h)).collect();
+    for role in Role::ALL {
+        if det.map.get(role).is_some() {
+            continue;
+        }
+        for candidate in alias_candidates(role, &folded, &det.map.used()) {
+            let mut trial = det.map.clone();
+            trial.set(role, candidate.source.clone());
+            if !plausible(&trial, role, sample) {
+                det.notices.push(Notice::Rejected {
+                    role,
+                    column: headers[candidate.source.columns()[0]].clone(),
+                });
+                continue;
+            }
+            if candidate.qualifier == Qualifier::Mailing && role.is_geography() {
+                det.notices.push(Notice::MailingOnly {
+                    role,
+                    column: headers[candidate.source.columns()[0]].clone(),
+                });
+            }
+            det.map.set(role, candidate.source);
+            break;
+        }
+    }
+    if det.map.get(Role::Dob).is_none() {
+        let list = aliases().roles.get("age").map_or(&[][..], Vec::as_slice);
+        age_columns.extend(
+            matches(&folded, list, &det.map.used())
+                .into_iter()
+                .map(|(i, _, _)| i),
+        );
+        age_columns.sort_unstable();
+        age_columns.dedup();
+        for column in age_columns {
+            det.notices.push(Notice::AgeNotUsed {
+                column: headers[column].clone(),
+            });
+        }
+    }
+    Ok(det)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(line: &str) -> Vec<String> {
+        line.split(',').map(str::to_string).collect()
+    }
+
+    fn detect_plain(line: &str, rows: &[&str]) -> (Vec<String>, Detection) {
+        let h = headers(line);
+        let sample: Vec<csv::ByteRecord> = rows
+            .iter()
+            .map(|r| csv::ByteRecord::from(r.split(',').collect::<Vec<_>>()))
+            .collect();
+        let det = detect(&h, &sample, &Overrides::default(), None).unwrap();
+        (h, det)
+    }
+
+    /// The role -> columns description, for compact assertions.
+    fn roles(line: &str) -> Vec<Option<String>> {
+        let (h, det) = detect_plain(line, &[]);
+        Role::ALL.iter().map(|&r| det.map.describe(r, &h)).collect()
+    }
+
+    fn get(line: &str, role: Role) -> Option<String> {
+        roles(line)[role as usize].clone()
+    }
+
+    fn s(v: &str) -> Option<String> {
+        Some(format!("'{v}'"))
+    }
+
+    #[test]
+    fn alias_data_parses() {
+        let a = aliases();
+        for role in Role::ALL {
+            assert!(a.roles.contains_key(role.key()), "{}", role.key());
+        }
+        for list in a.roles.values() {
+            for alias in list {
+                assert_eq!(alias, &fold_header(alias), "aliases are folded");
+            }
+        }
+    }
+
+    #[test]
+    fn actionkit() {
+        let r = roles("id,email,first_name,last_name,address1,address2,city,state,zip,phone");
+        assert_eq!(r[Role::Email as usize], s("email"));
+        assert_eq!(r[Role::Phone as usize], s("phone"));
+        assert_eq!(r[Role::Address as usize], s("address1"));
+        assert_eq!(r[Role::City as usize], s("city"));
+        assert_eq!(r[Role::Zip as usize], s("zip"));
+        assert_eq!(r[Role::Dob as usize], None);
+    }
+
+    #[test]
+    fn prefixes_are_stripped() {
+        let line = "Donor Email,Donor First Name,Donor Last Name,Donor Addr1,Donor City,Donor ZIP,Donor Phone";
+        assert_eq!(get(line, Role::Email), s("Donor Email"));
+        assert_eq!(get(line, Role::Address), s("Donor Addr1"));
+        assert_eq!(get(line, Role::Zip), s("Donor ZIP"));
+        let spoke = "contact[firstName],contact[lastName],contact[zip],contact[cell]";
+        assert_eq!(get(spoke, Role::First), s("contact[firstName]"));
+        assert_eq!(get(spoke, Role::Phone), s("contact[cell]"));
+        let mobilize = "user__email_address,user__given_name,user__family_name,user__postal_code,user__phone_number";
+        assert_eq!(get(mobilize, Role::Last), s("user__family_name"));
+        assert_eq!(get(mobilize, Role::Zip), s("user__postal_code"));
+    }
+
+    #[test]
+    fn residential_beats_mailing_whatever_the_order() {
+        let line = "FIRST_NAME,LAST_NAME,MAILING_ADDRESS1,MAILING_ZIP,RESIDENTIAL_ADDRESS1,RESIDENTIAL_ZIP,RESIDENTIAL_CITY,MAILING_CITY";
+        assert_eq!(get(line, Role::Address), s("RESIDENTIAL_ADDRESS1"));
+        assert_eq!(get(line, Role::Zip), s("RESIDENTIAL_ZIP"));
+        assert_eq!(get(line, Role::City), s("RESIDENTIAL_CITY"));
+        let nc = "mail_addr1,mail_city,mail_zipcode,last_name,first_name,res_street_address,res_city_desc,zip_code";
+        assert_eq!(get(nc, Role::Address), s("res_street_address"));
+        assert_eq!(get(nc, Role::Zip), s("zip_code"));
+        assert_eq!(get(nc, Role::City), s("res_city_desc"));
+    }
+
+    #[test]
+    fn mailing_only_is_used_with_a_notice() {
+        let (h, det) = detect_plain("FirstName,LastName,MailingStreet,MailingPostalCode", &[]);
+        assert_eq!(det.map.describe(Role::Address, &h), s("MailingStreet"));
+        assert!(det.notices.iter().any(|n| matches!(
+            n,
+            Notice::MailingOnly {
+                role: Role::Address,
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn split_street_and_phone_are_joined() {
+        let line = "last_name,first_name,house_num,half_code,street_dir,street_name,street_type_cd,street_sufx_cd,unit_num,res_city_desc,zip_code,mail_addr1,area_cd,phone_num,age";
+        assert_eq!(
+            get(line, Role::Address).unwrap(),
+            "'house_num' + 'half_code' + 'street_dir' + 'street_name' + 'street_type_cd' + 'street_sufx_cd' + 'unit_num'"
+        );
+        assert_eq!(get(line, Role::Phone).unwrap(), "'area_cd' + 'phone_num'");
+        let wa = "FName,LName,RegStNum,RegStFrac,RegStName,RegStType,RegCity,RegZipCode,Birthyear";
+        assert_eq!(
+            get(wa, Role::Address).unwrap(),
+            "'RegStNum' + 'RegStFrac' + 'RegStName' + 'RegStType'"
+        );
+        assert_eq!(get(wa, Role::Zip), s("RegZipCode"));
+    }
+
+    #[test]
+    fn joined_cells_skip_blanks_and_padding() {
+        let h = headers("house_num,street_dir,street_name,zip");
+        let det = detect(&h, &[], &Overrides::default(), None).unwrap();
+        let record = csv::ByteRecord::from(vec!["  12 \0\0", "", "MAIN ", "'02139"]);
+        let mut buffers = CellBuffers::default();
+        let f = det.map.fields(&record, &mut buffers, |_| {});
+        assert_eq!(f.address, Some("12 MAIN"));
+        assert_eq!(f.zip, Some("02139"));
+    }
+
+    #[test]
+    fn values_that_do_not_fit_are_passed_over() {
+        let (h, det) = detect_plain(
+            "First Name,Last Name,Street,Birthday,Zip",
+            &[
+                "a,b,Main St,07/04,1",
+                "a,b,Elm,12/25,1",
+                "a,b,Oak Ave,01/02,1",
+            ],
+        );
+        assert_eq!(det.map.describe(Role::Address, &h), None);
+        assert_eq!(det.map.describe(Role::Dob, &h), None);
+        assert_eq!(
+            det.notices
+                .iter()
+                .filter(|n| matches!(n, Notice::Rejected { .. }))
+                .count(),
+            2
+        );
+        let (h, det) = detect_plain(
+            "First Name,Last Name,Street,Birthday,Zip",
+            &[
+                "a,b,1 Main St,1980-07-04,1",
+                "a,b,2 Elm,,1",
+                "a,b,PO Box 3,1990,1",
+            ],
+        );
+        assert_eq!(det.map.describe(Role::Address, &h), s("Street"));
+        assert_eq!(det.map.describe(Role::Dob, &h), s("Birthday"));
+    }
+
+    #[test]
+    fn an_age_is_not_a_birth_year() {
+        let (_, det) = detect_plain("FirstName,LastName,Zip5,Age", &[]);
+        assert_eq!(det.map.get(Role::Dob), None);
+        assert_eq!(
+            det.notices,
+            vec![Notice::AgeNotUsed {
+                column: "Age".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn overrides_win_join_and_unknown_override_is_an_error() {
+        let h = headers("email,alt_email,zip,area,num");
+        let o = Overrides {
+            by_role: vec![
+                (Role::Email, "alt_email".into()),
+                (Role::Phone, "area, num".into()),
+            ],
+        };
+        let det = detect(&h, &[], &o, None).unwrap();
+        assert_eq!(det.map.get(Role::Email), Some(&Source::Column(1)));
+        assert_eq!(det.map.get(Role::Phone), Some(&Source::Joined(vec![3, 4])));
+        let o = Overrides {
+            by_role: vec![(Role::Phone, "mobile_nr".into())],
+        };
+        let err = detect(&h, &[], &o, None).unwrap_err();
+        assert!(
+            err.contains("--phone-col") && err.contains("mobile_nr"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn identifier_presence() {
+        let (_, det) = detect_plain("first_name,last_name,city", &[]);
+        assert!(!det.map.has_identifier());
+        let (_, det) = detect_plain("first_name,last_name,zip", &[]);
+        assert!(det.map.has_identifier());
+    }
+}
