@@ -110,6 +110,7 @@ impl Export {
         export.layout = named.or_else(|| layout::recognize(&export.headers));
         export.layout_named = named.is_some();
         let sample = export.sample()?;
+        export.check_headerless(&sample)?;
         export.detection =
             columns::detect(&export.headers, &sample, &opts.overrides, export.layout)
                 .map_err(columns_error)?;
@@ -210,6 +211,52 @@ impl Export {
             Container::Delimited { delimiter, .. } => Some(delimiter),
             _ => None,
         }
+    }
+
+    /// A file read by a headerless layout must look like one: no header row, and rows with
+    /// the layout's number of fields. Otherwise every row would be silently misread.
+    fn check_headerless(&self, sample: &[csv::ByteRecord]) -> Result<()> {
+        let (Some(layout), true) = (self.layout, self.first_data_row() == 1) else {
+            return Ok(());
+        };
+        let problem = |why: String| {
+            Err(Error::Columns {
+                path: self.path.clone(),
+                why,
+            })
+        };
+        let names: Vec<String> = self
+            .headers
+            .iter()
+            .map(|h| columns::fold_header(h))
+            .collect();
+        if let Some(first) = sample.first() {
+            let named = first
+                .iter()
+                .filter(|cell| {
+                    let cell = columns::fold_header(&String::from_utf8_lossy(cell));
+                    !cell.is_empty() && names.contains(&cell)
+                })
+                .count();
+            if named * 2 >= names.len().min(first.len()).max(1) {
+                return problem(format!(
+                    "its first row is a header, but the {} layout has none: leave out --layout",
+                    layout.name
+                ));
+            }
+        }
+        if let Container::Delimited { .. } = self.container {
+            let off = sample.iter().filter(|r| r.len() != names.len()).count();
+            if !sample.is_empty() && off * 10 > sample.len() * 9 {
+                return problem(format!(
+                    "its rows do not have the {} fields of the {} layout (is it the right \
+                     layout and delimiter?)",
+                    names.len(),
+                    layout.name
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The first rows, for checking that columns hold what their names say.

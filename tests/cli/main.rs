@@ -6,6 +6,7 @@ mod consortium;
 mod workdir;
 
 mod hash;
+mod headerless;
 mod independent;
 mod keygen;
 mod merge;

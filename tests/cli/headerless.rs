@@ -1,0 +1,307 @@
+//! Headerless voter files read by a named layout (`--layout michigan|texas|pennsylvania`):
+//! files are written field by field from the layout data, with a different mailing address,
+//! and their tokens must equal the independent Python implementation's on the right columns.
+//! Also: a layout applied to the wrong file is refused instead of misreading every row.
+
+use std::process::Command;
+
+use blindmatch::input::columns::{Role, fold_header};
+use blindmatch::input::layout::{self, Format, Layout};
+
+use crate::workdir::{Hashed, TEST_KEY_HEX, Workdir};
+
+struct Person {
+    first: &'static str,
+    last: &'static str,
+    house: &'static str,
+    street: &'static str,
+    zip: &'static str,
+    area: &'static str,
+    local: &'static str,
+    year: u32,
+    month: u32,
+    day: u32,
+}
+
+const PEOPLE: [Person; 6] = [
+    Person {
+        first: "JOSÉ",
+        last: "O'BRIEN-SMITH",
+        house: "123",
+        street: "MAIN",
+        zip: "48201",
+        area: "313",
+        local: "5550101",
+        year: 1961,
+        month: 2,
+        day: 3,
+    },
+    Person {
+        first: "ZOË",
+        last: "KING JR",
+        house: "7",
+        street: "ELM",
+        zip: "48202",
+        area: "248",
+        local: "5550102",
+        year: 1990,
+        month: 12,
+        day: 31,
+    },
+    Person {
+        first: "MARY ANN",
+        last: "NGUYEN",
+        house: "0042",
+        street: "OAK",
+        zip: "02139",
+        area: "734",
+        local: "5550103",
+        year: 1975,
+        month: 7,
+        day: 4,
+    },
+    Person {
+        first: "LUIS",
+        last: "GARCIA",
+        house: "9",
+        street: "PINE",
+        zip: "48203",
+        area: "",
+        local: "",
+        year: 2001,
+        month: 1,
+        day: 9,
+    },
+    Person {
+        first: "ANN",
+        last: "LEE",
+        house: "",
+        street: "",
+        zip: "48204",
+        area: "810",
+        local: "5550105",
+        year: 1950,
+        month: 6,
+        day: 15,
+    },
+    Person {
+        first: "TOM",
+        last: "BAKER",
+        house: "55",
+        street: "LAKE",
+        zip: "48205",
+        area: "586",
+        local: "5550106",
+        year: 1988,
+        month: 3,
+        day: 20,
+    },
+];
+
+/// How a state writes its birth column.
+fn birth(layout: &str, p: &Person) -> String {
+    match layout {
+        "michigan" => p.year.to_string(),
+        "texas" => format!("{}{:02}{:02}", p.year, p.month, p.day),
+        _ => format!("{:02}/{:02}/{}", p.month, p.day, p.year),
+    }
+}
+
+/// The value of every column of the layout for one person; mailing columns get another
+/// address so that using them would change the tokens.
+fn row(layout: &Layout, p: &Person) -> Vec<String> {
+    let names = layout.column_names();
+    let mut values = vec![String::new(); names.len()];
+    let index = |name: &str| {
+        let f = fold_header(name);
+        names.iter().position(|n| fold_header(n) == f).unwrap()
+    };
+    for (i, name) in names.iter().enumerate() {
+        let f = fold_header(name);
+        values[i] = if f.contains("mail") && (f.contains("zip") || f.contains("postal")) {
+            "99999".into()
+        } else if f.contains("mail") && (f.contains("address") || f.contains("street")) {
+            "999 MAILBOX RD".into()
+        } else if f.contains("precinct") || f.contains("county") {
+            "P-7".into()
+        } else {
+            String::new()
+        };
+    }
+    let first_alternative = |role: Role| layout.alternatives(role).next().map(str::to_string);
+    for (role, value) in [
+        (Role::First, p.first.to_string()),
+        (Role::Last, p.last.to_string()),
+        (Role::Middle, "Q".to_string()),
+        (Role::City, "DETROIT".to_string()),
+        (Role::Zip, p.zip.to_string()),
+        (Role::Dob, birth(&layout.name, p)),
+    ] {
+        if let Some(column) = first_alternative(role) {
+            values[index(&column)] = value;
+        }
+    }
+    if let Some(address) = first_alternative(Role::Address) {
+        for part in address.split(" + ") {
+            let f = fold_header(part);
+            let value = if (f.contains("housenumber") || f.contains("streetnumber"))
+                && !f.contains("suffix")
+                && !f.contains("prefix")
+            {
+                p.house
+            } else if f.contains("streetname") {
+                p.street
+            } else if f.contains("streettype") {
+                "ST"
+            } else {
+                ""
+            };
+            values[index(part)] = value.to_string();
+        }
+    }
+    if let Some(phone) = first_alternative(Role::Phone) {
+        let parts: Vec<&str> = phone.split(" + ").collect();
+        match parts.as_slice() {
+            [one] => values[index(one)] = format!("{}{}", p.area, p.local),
+            [area, local] => {
+                values[index(area)] = p.area.to_string();
+                values[index(local)] = p.local.to_string();
+            }
+            _ => panic!("unexpected phone columns in {}", layout.name),
+        }
+    }
+    values
+}
+
+/// The right columns, in the plain layout the Python implementation reads.
+fn plain(layout: &Layout) -> String {
+    let has = |role| layout.alternatives(role).next().is_some();
+    let mut out = String::from("email,phone,first,last,zip,address,dob\n");
+    for p in &PEOPLE {
+        let phone = if has(Role::Phone) {
+            format!("{}{}", p.area, p.local)
+        } else {
+            String::new()
+        };
+        let address = if p.house.is_empty() {
+            String::new()
+        } else {
+            format!("{} {} ST", p.house, p.street)
+        };
+        out.push_str(&format!(
+            ",{phone},\"{}\",\"{}\",{},{address},{}\n",
+            p.first,
+            p.last,
+            p.zip,
+            birth(&layout.name, p)
+        ));
+    }
+    out
+}
+
+fn file(layout: &Layout) -> Vec<u8> {
+    let mut out = String::new();
+    for p in &PEOPLE {
+        let values = row(layout, p);
+        match layout.format {
+            Format::Fixed => {
+                for (field, value) in layout.fields.iter().zip(&values) {
+                    let cut: String = value.chars().take(field.width).collect();
+                    out.push_str(&format!("{cut:<width$}", width = field.width));
+                }
+                out.push_str("\r\n");
+            }
+            _ => {
+                out.push_str(&values.join("\t"));
+                out.push('\n');
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+fn python_tokens(wd: &Workdir, plain_name: &str) -> Vec<String> {
+    let script = format!(
+        "{}/tests/independent/spec_v1.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = Command::new("python3")
+        .args([
+            &script,
+            "hash",
+            TEST_KEY_HEX,
+            "",
+            wd.path(plain_name).to_str().unwrap(),
+        ])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn state_layouts_without_a_header_match_the_independent_implementation() {
+    let wd = Workdir::new();
+    for name in ["michigan", "texas", "pennsylvania"] {
+        let layout = layout::by_name(name).unwrap();
+        assert_ne!(layout.format, Format::Header, "{name}");
+        let input = format!("{name}.txt");
+        wd.write(&input, file(layout));
+        wd.write(&format!("{name}.plain.csv"), plain(layout));
+        let out = format!("{name}.hashed.csv");
+        let stderr = wd.hash(&input, &out, "voters", &["--layout", name]);
+        assert!(stderr.contains(&layout.title), "{name}: {stderr}");
+        let h = Hashed::parse(&wd.read(&out));
+        let mut ours: Vec<String> = h.rows.iter().map(|r| r.join(",")).collect();
+        ours.sort();
+        assert_eq!(
+            ours,
+            python_tokens(&wd, &format!("{name}.plain.csv")),
+            "{name}: {stderr}"
+        );
+        assert_eq!(h.tokens("name_addr").len(), 5, "{name}");
+        assert_eq!(h.tokens("name_yob_zip").len(), 6, "{name}");
+    }
+}
+
+#[test]
+fn a_layout_on_the_wrong_file_is_refused() {
+    let wd = Workdir::new();
+    let florida = layout::by_name("florida").unwrap();
+    let mut with_header = florida.columns.join("\t");
+    with_header.push('\n');
+    with_header.push_str(&vec!["x"; florida.columns.len()].join("\t"));
+    with_header.push('\n');
+    wd.write("fl.txt", &with_header);
+    let err = wd.fail(&wd.hash_args("v", &["fl.txt", "-o", "o.csv", "--layout", "florida"]));
+    assert!(err.contains("header") && err.contains("--layout"), "{err}");
+    wd.write("members.csv", "email,zip\na@b.org,02139\nc@d.org,02139\n");
+    let err = wd.fail(&wd.hash_args("v", &["members.csv", "-o", "o.csv", "--layout", "florida"]));
+    assert!(err.contains("38 fields"), "{err}");
+    let err = wd.fail(&wd.hash_args("v", &["members.csv", "-o", "o.csv", "--layout", "ohio2"]));
+    assert!(err.contains("no layout 'ohio2'"), "{err}");
+    assert!(!wd.path("o.csv").exists());
+}
+
+#[test]
+fn layout_list_names_every_layout() {
+    let wd = Workdir::new();
+    let out = wd.run(&["hash", "--layout", "list"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for l in layout::all() {
+        assert!(
+            text.contains(&l.name) && text.contains(&l.title),
+            "{}",
+            l.name
+        );
+    }
+    assert!(text.contains("fixed width") && text.contains("no header, delimited"));
+}
