@@ -10,4 +10,5 @@ mod headerless;
 mod independent;
 mod keygen;
 mod merge;
+mod ods;
 mod privacy;
