@@ -8,5 +8,6 @@ mod workdir;
 mod hash;
 mod independent;
 mod keygen;
+mod layouts;
 mod merge;
 mod privacy;
