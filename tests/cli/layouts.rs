@@ -511,10 +511,7 @@ fn street_line(p: &Person, sep: &str) -> String {
     if p.po_box {
         return format!("PO Box {}", p.house);
     }
-    join_nonempty(
-        &[&p.house, p.frac, p.dir, p.street, p.street_type],
-        sep,
-    )
+    join_nonempty(&[&p.house, p.frac, p.dir, p.street, p.street_type], sep)
 }
 
 fn unit_text(p: &Person) -> String {
@@ -528,7 +525,13 @@ fn unit_text(p: &Person) -> String {
 /// The cell of column kind `v` for person `p` in file row `r`.
 fn value(v: V, p: &Person, r: usize) -> String {
     let has_street = !p.house.is_empty();
-    let part = |s: &str| if has_street { s.to_string() } else { String::new() };
+    let part = |s: &str| {
+        if has_street {
+            s.to_string()
+        } else {
+            String::new()
+        }
+    };
     let place = PLACES[p.place];
     let mail = p.mail.as_ref();
     match v {
@@ -796,7 +799,10 @@ fn layouts() -> Vec<Layout> {
                 ("can2_user_city", City),
                 ("can2_state_abbreviated", State),
                 ("can2_county", County),
-                ("can2_subscription_status", Cycle(&["subscribed", "unsubscribed"])),
+                (
+                    "can2_subscription_status",
+                    Cycle(&["subscribed", "unsubscribed"]),
+                ),
                 ("created_at", Created),
             ],
             Roles {
@@ -858,7 +864,10 @@ fn layouts() -> Vec<Layout> {
                     ("county_id", Num(100)),
                     ("county_desc", County),
                     ("voter_reg_num", IdPadded),
-                    ("ncid", Cycle(&["AA104233", "BN55012", "EH881203", "CW30017"])),
+                    (
+                        "ncid",
+                        Cycle(&["AA104233", "BN55012", "EH881203", "CW30017"]),
+                    ),
                     ("last_name", Last),
                     ("first_name", First),
                     ("middle_name", Middle),
@@ -1183,7 +1192,10 @@ fn layouts() -> Vec<Layout> {
                 &[
                     ("Receipt ID", Hex),
                     ("Date", Created),
-                    ("Amount", Cycle(&["25.00", "10.00", "100.00", "5.00", "27.00"])),
+                    (
+                        "Amount",
+                        Cycle(&["25.00", "10.00", "100.00", "5.00", "27.00"]),
+                    ),
                     ("Recurring Total Months", Cycle(&["", "", "12"])),
                     ("Recurrence Number", Cycle(&["", "", "3"])),
                     ("Recipient", Lit("Friends of Example")),
@@ -1199,8 +1211,14 @@ fn layouts() -> Vec<Layout> {
                     ("Donor State", State),
                     ("Donor ZIP", Zip(ZipFmt::Five)),
                     ("Donor Country", Lit("United States")),
-                    ("Donor Occupation", Cycle(&["Teacher", "Retired", "Not employed"])),
-                    ("Donor Employer", Cycle(&["Durham Public Schools", "None", ""])),
+                    (
+                        "Donor Occupation",
+                        Cycle(&["Teacher", "Retired", "Not employed"]),
+                    ),
+                    (
+                        "Donor Employer",
+                        Cycle(&["Durham Public Schools", "None", ""]),
+                    ),
                     ("Donor Email", Email),
                     ("Donor Phone", Phone(PhoneFmt::Digits)),
                     ("Payment Method", Lit("Credit Card")),
@@ -1232,7 +1250,10 @@ fn layouts() -> Vec<Layout> {
                 ("contact[city]", City),
                 ("contact[state]", State),
                 ("contact[optOut]", Cycle(&["false", "false", "true"])),
-                ("contact[messageStatus]", Cycle(&["messaged", "convo", "closed"])),
+                (
+                    "contact[messageStatus]",
+                    Cycle(&["messaged", "convo", "closed"]),
+                ),
                 ("contact[external_id]", Id),
             ],
             Roles {
@@ -1275,7 +1296,10 @@ fn layouts() -> Vec<Layout> {
                     ("OtherCity", MailCity),
                     ("OtherPostalCode", MailZip),
                     ("Birthdate", Dob(DateFmt::Iso)),
-                    ("npo02__TotalOppAmount__c", Cycle(&["0.00", "250.00", "35.00"])),
+                    (
+                        "npo02__TotalOppAmount__c",
+                        Cycle(&["0.00", "250.00", "35.00"]),
+                    ),
                 ],
                 Roles {
                     email: Col("Email"),
@@ -1387,27 +1411,27 @@ fn layouts() -> Vec<Layout> {
         Layout {
             crlf: true,
             ..csv_layout(
-            "hustle",
-            "hustle_leads_export.csv",
-            &[
-                ("first_name", First),
-                ("last_name", LastSfx),
-                ("phone_number", Phone(PhoneFmt::Mixed)),
-                ("email", Email),
-                ("group", Lit("Canvass Team A")),
-                ("tags", Cycle(&["", "volunteer", "follow-up"])),
-                ("created_at", Created),
-            ],
-            Roles {
-                email: Col("email"),
-                phone: Col("phone_number"),
-                first: Col("first_name"),
-                last: Col("last_name"),
-                zip: No,
-                address: No,
-                dob: No,
-            },
-        )
+                "hustle",
+                "hustle_leads_export.csv",
+                &[
+                    ("first_name", First),
+                    ("last_name", LastSfx),
+                    ("phone_number", Phone(PhoneFmt::Mixed)),
+                    ("email", Email),
+                    ("group", Lit("Canvass Team A")),
+                    ("tags", Cycle(&["", "volunteer", "follow-up"])),
+                    ("created_at", Created),
+                ],
+                Roles {
+                    email: Col("email"),
+                    phone: Col("phone_number"),
+                    first: Col("first_name"),
+                    last: Col("last_name"),
+                    zip: No,
+                    address: No,
+                    dob: No,
+                },
+            )
         },
         // -- Voter files with a header --------------------------------------------
         Layout {
@@ -1424,12 +1448,21 @@ fn layouts() -> Vec<Layout> {
                 "l2",
                 "VM2--NC--2024-10-01-DEMOGRAPHIC.tab",
                 &[
-                    ("LALVOTERID", Cycle(&["LALNC1234567", "LALNC7654321", "LALNC5551212"])),
+                    (
+                        "LALVOTERID",
+                        Cycle(&["LALNC1234567", "LALNC7654321", "LALNC5551212"]),
+                    ),
                     ("Voters_Active", Lit("A")),
                     ("Voters_StateVoterID", IdPadded),
                     ("Voters_CountyVoterID", Id),
-                    ("VoterTelephones_LandlineFormatted", PhoneOther(PhoneFmt::Parens)),
-                    ("VoterTelephones_CellPhoneFormatted", Phone(PhoneFmt::Parens)),
+                    (
+                        "VoterTelephones_LandlineFormatted",
+                        PhoneOther(PhoneFmt::Parens),
+                    ),
+                    (
+                        "VoterTelephones_CellPhoneFormatted",
+                        Phone(PhoneFmt::Parens),
+                    ),
                     ("Voters_FirstName", First),
                     ("Voters_MiddleName", Middle),
                     ("Voters_LastName", Last),
@@ -1449,7 +1482,10 @@ fn layouts() -> Vec<Layout> {
                     ("Voters_Gender", Cycle(GENDER)),
                     ("Voters_Age", Age),
                     ("Voters_BirthDate", Dob(DateFmt::Us)),
-                    ("Parties_Description", Cycle(&["Democratic", "Republican", "Non-Partisan"])),
+                    (
+                        "Parties_Description",
+                        Cycle(&["Democratic", "Republican", "Non-Partisan"]),
+                    ),
                     ("US_Congressional_District", Num(14)),
                     ("State_Senate_District", Num(50)),
                     ("State_House_District", Num(120)),
@@ -1522,11 +1558,20 @@ fn layouts() -> Vec<Layout> {
                     ("area_cd", AreaCode),
                     ("phone_num", Phone7),
                     ("race_code", Cycle(&["W", "B", "A", "U"])),
-                    ("race_desc", Cycle(&["WHITE", "BLACK", "ASIAN", "UNDESIGNATED"])),
+                    (
+                        "race_desc",
+                        Cycle(&["WHITE", "BLACK", "ASIAN", "UNDESIGNATED"]),
+                    ),
                     ("ethnic_code", Cycle(&["NL", "HL", "UN"])),
-                    ("ethnic_desc", Cycle(&["NOT HISPANIC", "HISPANIC", "UNDESIGNATED"])),
+                    (
+                        "ethnic_desc",
+                        Cycle(&["NOT HISPANIC", "HISPANIC", "UNDESIGNATED"]),
+                    ),
                     ("party_cd", Cycle(PARTY)),
-                    ("party_desc", Cycle(&["DEMOCRATIC", "REPUBLICAN", "UNAFFILIATED"])),
+                    (
+                        "party_desc",
+                        Cycle(&["DEMOCRATIC", "REPUBLICAN", "UNAFFILIATED"]),
+                    ),
                     ("sex_code", Cycle(GENDER)),
                     ("sex", Cycle(&["FEMALE", "MALE", "UNDESIGNATED"])),
                     ("age", Age),
@@ -1584,7 +1629,10 @@ fn layouts() -> Vec<Layout> {
                 "ohio",
                 "SWVF_1_22.txt",
                 &[
-                    ("SOS_VOTERID", Cycle(&["OH0012345678", "OH0020304050", "OH0098765432"])),
+                    (
+                        "SOS_VOTERID",
+                        Cycle(&["OH0012345678", "OH0020304050", "OH0098765432"]),
+                    ),
                     ("COUNTY_NUMBER", Num(88)),
                     ("COUNTY_ID", Id),
                     ("LAST_NAME", Last),
@@ -1622,7 +1670,10 @@ fn layouts() -> Vec<Layout> {
                     ("LIBRARY", Cycle(&["COLUMBUS METRO", ""])),
                     ("LOCAL_SCHOOL_DISTRICT", Blank),
                     ("MUNICIPAL_COURT_DISTRICT", Blank),
-                    ("PRECINCT_NAME", Cycle(&["COLUMBUS 55-B", "WORTHINGTON 2-A"])),
+                    (
+                        "PRECINCT_NAME",
+                        Cycle(&["COLUMBUS 55-B", "WORTHINGTON 2-A"]),
+                    ),
                     ("PRECINCT_CODE", Cycle(&["25ABC", "25AAQ"])),
                     ("STATE_BOARD_OF_EDUCATION", Num(11)),
                     ("STATE_REPRESENTATIVE_DISTRICT", Num(99)),
@@ -1648,13 +1699,22 @@ fn layouts() -> Vec<Layout> {
             delimiter: b'|',
             upper: true,
             mailing: &[
-                "Mail1", "Mail2", "Mail3", "MailCity", "MailZip", "MailState", "MailCountry",
+                "Mail1",
+                "Mail2",
+                "Mail3",
+                "MailCity",
+                "MailZip",
+                "MailState",
+                "MailCountry",
             ],
             ..csv_layout(
                 "washington",
                 "20241001_VRDB_Extract.txt",
                 &[
-                    ("StateVoterID", Cycle(&["WA001234567", "WA007654321", "WA005551212"])),
+                    (
+                        "StateVoterID",
+                        Cycle(&["WA001234567", "WA007654321", "WA005551212"]),
+                    ),
                     ("Title", Blank),
                     ("FName", First),
                     ("MName", Middle),
@@ -2594,7 +2654,11 @@ fn every_layout_in_the_table_is_checked() {
                 Join(cs) => cs.to_vec(),
             };
             for c in used {
-                assert!(!l.mailing.contains(&c), "{}: {c} is a mailing column", l.name);
+                assert!(
+                    !l.mailing.contains(&c),
+                    "{}: {c} is a mailing column",
+                    l.name
+                );
             }
         }
     }
@@ -2693,7 +2757,15 @@ fn xlsx_cells_read_like_the_csv_of_the_same_people() {
     let ppl = people(PEOPLE);
     let (members, donors) = ppl.split_at(PEOPLE / 2);
     let wd = Workdir::new();
-    let header = ["email", "first_name", "last_name", "address1", "zip", "phone", "dob"];
+    let header = [
+        "email",
+        "first_name",
+        "last_name",
+        "address1",
+        "zip",
+        "phone",
+        "dob",
+    ];
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let mut wb = Workbook::new();
     for (sheet, group) in [("Members", members), ("Donors", donors)] {
