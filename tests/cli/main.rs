@@ -9,6 +9,7 @@ mod hash;
 mod headerless;
 mod independent;
 mod keygen;
+mod layouts;
 mod merge;
 mod ods;
 mod privacy;

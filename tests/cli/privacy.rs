@@ -116,3 +116,148 @@ fn no_input_value_appears_in_any_output_or_stream() {
     // The canary test itself can fail: the fixture really holds the canaries.
     assert!(std::panic::catch_unwind(|| assert_clean("fixture", fixture().as_bytes())).is_err());
 }
+
+/// Values only the encoded fixtures hold: non-ASCII, so Windows-1252 and UTF-16 differ from
+/// UTF-8 on their bytes (plus their normalized forms).
+const ENCODED_CANARIES: &[&str] = &[
+    "Zéphyrïne.Quöll@Example.org",
+    "zéphyrïne.quöll@example.org",
+    "Zéphyrïne",
+    "zephyrine",
+    "Ößwald-Brümblé",
+    "oßwaldbrumble",
+    "Brümblé",
+    "9931 Château Érablière",
+    "Érablière",
+];
+
+/// The canary fixture plus a row of non-ASCII values, tab-delimited (as UTF-16 exports are).
+fn fixture_with_accents() -> String {
+    let mut s = fixture().replace(',', "\t");
+    s.push_str(
+        "Zéphyrïne.Quöll@Example.org\tZéphyrïne\tÖßwald-Brümblé\t9931 Château Érablière\t\
+         02139\t(650) 555-0142\t1961-02-03\tok\n",
+    );
+    s
+}
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect()
+}
+
+/// Bytes as text in every encoding an input may have had: a value echoed in its original
+/// encoding is a leak too.
+fn readings(bytes: &[u8]) -> Vec<String> {
+    let utf8 = String::from_utf8_lossy(bytes).to_string();
+    let others = [
+        encoding_rs::WINDOWS_1252,
+        encoding_rs::UTF_16LE,
+        encoding_rs::UTF_16BE,
+    ]
+    .map(|e| e.decode_without_bom_handling(bytes).0.to_string());
+    std::iter::once(utf8)
+        .chain(others)
+        .map(|t| t.to_lowercase())
+        .collect()
+}
+
+fn assert_clean_in_any_encoding(what: &str, bytes: &[u8]) {
+    let texts = readings(bytes);
+    for canary in CANARIES.iter().chain(ENCODED_CANARIES) {
+        let canary = canary.to_lowercase();
+        assert!(
+            texts.iter().all(|t| !t.contains(&canary)),
+            "{what} contains the input value {canary:?}"
+        );
+    }
+}
+
+#[test]
+fn no_input_value_appears_when_the_input_is_windows_1252_or_utf16() {
+    let text = fixture_with_accents();
+    for (input, bytes, encoding) in [
+        ("members-1252.txt", windows_1252(&text), "windows-1252"),
+        ("members-utf16.txt", utf16le_with_bom(&text), "utf-16le"),
+    ] {
+        let wd = Workdir::new();
+        wd.write(input, &bytes);
+        crate::workdir::set_mode(&wd.path(input), 0o600);
+        let runs: Vec<Vec<&str>> = vec![
+            wd.hash_args("o", &[input, "-o", "h.csv", "--report-invalid"]),
+            wd.hash_args("o", &[input, "-o", "h.csv"]), // exists
+            wd.hash_args(
+                "o",
+                &[
+                    input,
+                    "-o",
+                    "e.csv",
+                    "--encoding",
+                    encoding,
+                    "--report-invalid",
+                ],
+            ),
+            wd.hash_args(
+                "o",
+                &["--kind", "voters", "--keep", "Notes", input, "-o", "v.csv"],
+            ),
+            wd.hash_args(
+                "o",
+                &["--keep", "Email", "--kind", "voters", input, "-o", "x.csv"],
+            ),
+            wd.hash_args("o", &["--email-col", "Nope", input, "-o", "x.csv"]),
+            wd.hash_args(
+                "o",
+                &[
+                    "--layout",
+                    "florida",
+                    input,
+                    "-o",
+                    "f.csv",
+                    "--report-invalid",
+                ],
+            ),
+            vec!["hash", "--key", input, "--org", "o", input, "-o", "x.csv"],
+            vec!["fingerprint", input],
+        ];
+        for args in &runs {
+            let out = wd.output(args);
+            for (stream, bytes) in [("stdout", out.stdout), ("stderr", out.stderr)] {
+                let what = format!("{input}: {args:?} {stream}");
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains("panicked"),
+                    "{what}"
+                );
+                assert_clean_in_any_encoding(&what, &bytes);
+            }
+        }
+        for (path, bytes) in wd.all_files() {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name == input || name == "k.key" {
+                continue;
+            }
+            assert_clean_in_any_encoding(&format!("{input}: {name}"), &bytes);
+        }
+        // The check itself can fail: the encoded fixture really holds the canaries.
+        assert!(
+            std::panic::catch_unwind(|| assert_clean_in_any_encoding("fixture", &bytes)).is_err()
+        );
+        // ... including the non-ASCII ones, which only a reading in the input's encoding finds.
+        let texts = readings(&bytes);
+        for canary in ["zéphyrïne", "ößwald-brümblé", "érablière"] {
+            assert!(!texts[0].contains(canary), "{input}: not UTF-8 text");
+            assert!(
+                texts.iter().any(|t| t.contains(canary)),
+                "{input}: {canary}"
+            );
+        }
+    }
+}
