@@ -305,3 +305,78 @@ fn layout_list_names_every_layout() {
     }
     assert!(text.contains("fixed width") && text.contains("no header, delimited"));
 }
+
+/// The whole way round with real-world formats: a headerless Florida voter file and a
+/// UTF-16 EveryAction export of the same people, merged; `lookup` on the UTF-16 export puts
+/// each person's precinct on their own row.
+#[test]
+fn florida_voters_and_a_utf16_export_round_trip_through_lookup() {
+    let wd = Workdir::new();
+    let florida = layout::by_name("florida").unwrap();
+    let col = |name: &str| florida.columns.iter().position(|c| c == name).unwrap();
+    let mut voters = String::new();
+    let mut export = String::from("Email\tFirst\tLast\tAddressLine1\tCity\tZip/Postal\tPhone\r\n");
+    for (i, p) in PEOPLE.iter().enumerate() {
+        let mut row = vec![String::new(); florida.columns.len()];
+        row[col("Name First")] = p.first.to_string();
+        row[col("Name Last")] = p.last.to_string();
+        row[col("Residence Address Line 1")] = format!("{} {} ST", p.house, p.street);
+        row[col("Residence Zipcode")] = p.zip.to_string();
+        row[col("Mailing Address Line 1")] = "1 PO BOX".into();
+        row[col("Mailing Zipcode")] = "99999".into();
+        row[col("Birth Date")] = birth("florida", p);
+        row[col("Precinct")] = format!("P-{i}");
+        voters.push_str(&row.join("\t"));
+        voters.push('\n');
+        export.push_str(&format!(
+            "m{i}@example.org\t{}\t{}\t{} {} St\tDetroit\t{}\t\r\n",
+            p.first.to_lowercase(),
+            p.last,
+            p.house,
+            p.street,
+            p.zip
+        ));
+    }
+    wd.write("voters.txt", &voters);
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(export.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    wd.write("members.tsv", utf16);
+    wd.hash(
+        "voters.txt",
+        "v.csv",
+        "voters",
+        &[
+            "--kind", "voters", "--layout", "florida", "--keep", "Precinct",
+        ],
+    );
+    wd.hash("members.tsv", "m.csv", "union", &[]);
+    wd.run(&["merge", "m.csv", "--voters", "v.csv", "-o", "out"]);
+    wd.run(&[
+        "lookup",
+        "--key",
+        "k.key",
+        "--input",
+        "members.tsv",
+        "--matches",
+        "out/orgs/union.csv",
+        "-o",
+        "joined.csv",
+    ]);
+    let mut reader = csv::Reader::from_path(wd.path("joined.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), PEOPLE.len());
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(
+            &row[at("Email")],
+            format!("m{i}@example.org"),
+            "UTF-8 output"
+        );
+        // Ann Lee has no street, and matches on name + zip.
+        assert_eq!(&row[at("voter_status")], "matched", "row {i}");
+        assert_eq!(&row[at("Precinct")], format!("P-{i}"), "row {i}");
+    }
+}
