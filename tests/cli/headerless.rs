@@ -3,12 +3,11 @@
 //! and their tokens must equal the independent Python implementation's on the right columns.
 //! Also: a layout applied to the wrong file is refused instead of misreading every row.
 
-use std::process::Command;
-
 use blindmatch::input::columns::{Role, fold_header};
 use blindmatch::input::layout::{self, Format, Layout};
 
-use crate::workdir::{Hashed, TEST_KEY_HEX, Workdir};
+use crate::independent::independent_rows;
+use crate::workdir::{Hashed, Workdir};
 
 struct Person {
     first: &'static str,
@@ -220,33 +219,6 @@ fn file(layout: &Layout) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn python_tokens(wd: &Workdir, plain_name: &str) -> Vec<String> {
-    let script = format!(
-        "{}/tests/independent/spec_v1.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let out = Command::new("python3")
-        .args([
-            &script,
-            "hash",
-            TEST_KEY_HEX,
-            "",
-            wd.path(plain_name).to_str().unwrap(),
-        ])
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn state_layouts_without_a_header_match_the_independent_implementation() {
     let wd = Workdir::new();
@@ -264,7 +236,7 @@ fn state_layouts_without_a_header_match_the_independent_implementation() {
         ours.sort();
         assert_eq!(
             ours,
-            python_tokens(&wd, &format!("{name}.plain.csv")),
+            independent_rows(&wd, &format!("{name}.plain.csv"), ""),
             "{name}: {stderr}"
         );
         assert_eq!(h.tokens("name_addr").len(), 5, "{name}");

@@ -89,14 +89,11 @@ fn messy_export(rows: usize) -> String {
     s
 }
 
-#[test]
-fn vector_file_still_agrees_with_the_independent_implementation() {
-    let data = format!(
-        "{}/tests/data/token_vectors.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
+/// Runs the independent implementation; asserts it succeeded and returns its stdout.
+fn run_independent(args: &[&str]) -> String {
     let out = Command::new(python())
-        .args([&script(), "check", &data])
+        .arg(script())
+        .args(args)
         .output()
         .expect("python3 is needed by this test (.ci/run installs it)");
     assert!(
@@ -104,6 +101,26 @@ fn vector_file_still_agrees_with_the_independent_implementation() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn vector_file_still_agrees_with_the_independent_implementation() {
+    let data = format!(
+        "{}/tests/data/token_vectors.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    run_independent(&["check", &data]);
+}
+
+/// Sorted token rows of a plain CSV (`email,phone,first,last,zip,address,dob`) from the
+/// independent implementation, one comma-joined row per line.
+pub fn independent_rows(wd: &Workdir, plain: &str, round: &str) -> Vec<String> {
+    let path = wd.path(plain);
+    run_independent(&["hash", TEST_KEY_HEX, round, path.to_str().unwrap()])
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -120,26 +137,7 @@ fn binary_output_equals_the_independent_implementation() {
         let ours = Hashed::parse(&wd.read(&out));
         let mut ours: Vec<String> = ours.rows.iter().map(|r| r.join(",")).collect();
         ours.sort();
-        let theirs = Command::new(python())
-            .args([
-                &script(),
-                "hash",
-                TEST_KEY_HEX,
-                round,
-                wd.path("plain.csv").to_str().unwrap(),
-            ])
-            .output()
-            .expect("python3");
-        assert!(
-            theirs.status.success(),
-            "{}",
-            String::from_utf8_lossy(&theirs.stderr)
-        );
-        let theirs: Vec<String> = String::from_utf8(theirs.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let theirs = independent_rows(&wd, "plain.csv", round);
         assert_eq!(ours.len(), 400);
         let formed = ours.iter().filter(|r| r.len() > 4).count();
         assert!(formed > 300, "most rows form some token");

@@ -17,11 +17,10 @@
 //! The people are synthetic and deterministic. Texas (fixed width) is not here: the research
 //! gives no field positions for it and none could be confirmed.
 
-use std::process::Command;
-
 use unicode_normalization::UnicodeNormalization;
 
-use crate::workdir::{Hashed, TEST_KEY_HEX, Workdir};
+use crate::independent::independent_rows;
+use crate::workdir::{Hashed, Workdir};
 
 /// People per fixture.
 const PEOPLE: usize = 48;
@@ -2407,34 +2406,6 @@ fn plain_csv(l: &Layout, rows: &[Vec<String>]) -> Vec<u8> {
 
 const KINDS: [&str; 5] = ["email", "phone", "name_zip", "name_addr", "name_yob_zip"];
 
-/// Sorted token rows of the plain CSV, from the independent implementation.
-fn python_rows(wd: &Workdir, plain: &str) -> Vec<String> {
-    let script = format!(
-        "{}/tests/independent/spec_v1.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let out = Command::new("python3")
-        .args([
-            script.as_str(),
-            "hash",
-            TEST_KEY_HEX,
-            "",
-            wd.path(plain).to_str().unwrap(),
-        ])
-        .output()
-        .expect("python3 is needed by this test (.ci/run installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 /// Sorted token rows from the binary, or why there are none; and its stderr.
 fn binary_rows(wd: &Workdir, input: &str, extra: &[&str]) -> Result<(Vec<String>, String), String> {
     let out_name = format!("{input}.hashed.csv");
@@ -2542,7 +2513,7 @@ fn prepare(wd: &Workdir, l: &Layout) -> Vec<String> {
     assert!(rows.len() >= PEOPLE / 2, "{}: too few rows", l.label());
     wd.write(l.file, file_bytes(l, &rows));
     wd.write("plain.csv", plain_csv(l, &rows));
-    let theirs = python_rows(wd, "plain.csv");
+    let theirs = independent_rows(wd, "plain.csv", "");
     assert_fixture_forms_tokens(l, &theirs, rows.len());
     // To look at the fixtures: LAYOUT_FIXTURES=DIR cargo test layouts
     if let Some(dir) = std::env::var_os("LAYOUT_FIXTURES") {
@@ -2732,7 +2703,7 @@ fn windows_1252_reads_like_utf8(l: &Layout) {
     };
     wd.write("export-utf8.csv", file_bytes(&utf8_layout, &rows));
     wd.write("plain.csv", plain_csv(&l, &rows));
-    let theirs = python_rows(&wd, "plain.csv");
+    let theirs = independent_rows(&wd, "plain.csv", "");
     assert_fixture_forms_tokens(&l, &theirs, rows.len());
     let run = |input: &str, extra: &[&str]| match binary_rows(&wd, input, extra) {
         Ok((rows, _)) => rows,
@@ -2867,7 +2838,7 @@ fn xlsx_cells_read_like_the_csv_of_the_same_people() {
         let csv_name = format!("{sheet}.csv");
         wd.write(&csv_name, file_bytes(&l, &rows));
         wd.write("plain.csv", plain_csv(&l, &rows));
-        let theirs = python_rows(&wd, "plain.csv");
+        let theirs = independent_rows(&wd, "plain.csv", "");
         assert_fixture_forms_tokens(&l, &theirs, rows.len());
         let (from_csv, _) = binary_rows(&wd, &csv_name, &[]).unwrap();
         if let Some(d) = difference(&from_csv, &theirs, ["binary", "independent"]) {
