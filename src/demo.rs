@@ -4,7 +4,8 @@
 //! Members are drawn mostly from an "engaged" slice of the voter population, so orgs overlap
 //! the way real activist lists do, plus some people missing from the voter file. Each export
 //! carries dirt (case, gmail dots and tags, lost leading zeros, phone formats, blanks, broken
-//! emails) and a few duplicate rows of the same person, written differently.
+//! emails) and a few duplicate rows of the same person, written differently, and a column
+//! marking the members willing to be messengers for their neighbours.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -47,6 +48,8 @@ pub struct DemoOrg {
     pub style: CrmStyle,
     pub export: PathBuf,
     pub rows: usize,
+    /// The export's column marking willing messengers (`hash --messenger-col`).
+    pub messenger_col: String,
 }
 
 /// The files of a synthetic consortium.
@@ -79,6 +82,9 @@ const OUTSIDER_IDS: u64 = 1 << 41;
 
 const SIZES: &[f64] = &[1.0, 0.7, 0.5, 0.85, 0.6, 0.4, 0.75, 0.55];
 
+/// Share of each org's members who volunteer to write to their neighbours.
+const VOLUNTEERS: f64 = 0.06;
+
 /// An org's label in the demo.
 pub fn label(i: usize) -> String {
     LABELS
@@ -106,7 +112,9 @@ fn geography(voters: usize) -> Geography {
 /// Writes a synthetic consortium into `dir` (which must exist). Streams: memory holds one
 /// org's members at a time, never the voter file.
 pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
-    let mut g = Generator::new(cfg.seed).with_geography(geography(cfg.voters));
+    let mut g = Generator::new(cfg.seed)
+        .with_geography(geography(cfg.voters))
+        .with_volunteers(VOLUNTEERS);
     // Two percent of voters share name and zip with another voter (a parent and child, say):
     // their name_zip tokens are ambiguous and must not match anyone.
     let namesakes = cfg.voters / 50;
@@ -183,6 +191,7 @@ pub fn generate(dir: &Path, cfg: &DemoConfig) -> Result<DemoData> {
             style,
             export,
             rows: people.len(),
+            messenger_col: style.volunteer_header().to_string(),
         });
     }
     let optout_path = dir.join("optouts.csv");

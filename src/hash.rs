@@ -6,7 +6,9 @@
 //! that spills to disk past a memory budget. Every input data row yields exactly one output
 //! row, so counts reconcile downstream; a row that cannot be read properly (wrong number of
 //! fields, undecodable text) yields empty tokens and is counted, never silently dropped.
-//! Problems are reported by row number and column name only.
+//! Problems are reported by row number and column name only. With `--messenger-col`, a
+//! member file also carries one flag per row (`1` for a willing messenger, see
+//! [`crate::messenger`]), and nothing else of that column.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -22,6 +24,7 @@ use crate::input::columns::{self, CellBuffers, ColumnMap};
 use crate::input::{Export, InputOptions, Records, csvio};
 use crate::key::ConsortiumKey;
 use crate::label::{OrgLabel, Round};
+use crate::messenger::{self, Flag};
 use crate::normalize::Problem;
 use crate::outfile::AtomicFile;
 use crate::progress::Progress;
@@ -44,6 +47,8 @@ pub struct HashOptions {
     pub kind: FileKind,
     /// Columns copied in clear (voter files only): precinct, districts, county.
     pub keep: Vec<String>,
+    /// Member files only: the column that marks willing messengers (yes, y, true, 1, x).
+    pub messenger_col: Option<String>,
     /// How to read the export: columns, delimiter, encoding, layout, sheet.
     pub reading: InputOptions,
     pub rules: Rules,
@@ -61,6 +66,7 @@ impl HashOptions {
             round: Round::none(),
             kind: FileKind::Members,
             keep: Vec::new(),
+            messenger_col: None,
             reading: InputOptions::default(),
             rules: Rules::default(),
             force: false,
@@ -84,6 +90,8 @@ pub enum RowProblem {
     Invalid(Kind),
     /// The row has a different number of fields than the header.
     Ragged,
+    /// The messenger cell is neither a yes nor a no: the row is not a messenger.
+    MessengerUnclear,
     /// An identifier cell in this column is not valid UTF-8.
     Undecodable(usize),
 }
@@ -96,6 +104,10 @@ pub struct HashReport {
     pub ragged_rows: u64,
     pub undecodable_rows: u64,
     pub rows_without_token: u64,
+    /// Rows flagged as messengers (with `--messenger-col`).
+    pub messengers: u64,
+    /// Rows whose messenger cell is neither a yes nor a no.
+    pub messenger_unclear: u64,
     /// (spreadsheet row number, problem), in row order.
     pub problems: Vec<(u64, RowProblem)>,
     /// Kept columns that hold a distinct value on nearly every row: (name, distinct share).
@@ -108,6 +120,7 @@ pub struct HashPlan {
     options: HashOptions,
     export: Export,
     keep_idx: Vec<usize>,
+    messenger_idx: Option<usize>,
 }
 
 impl HashPlan {
@@ -140,16 +153,44 @@ impl HashPlan {
             }
             keep_idx.push(i);
         }
+        let messenger_idx = match &options.messenger_col {
+            None => None,
+            Some(_) if options.kind != FileKind::Members => {
+                return Err(Error::Usage(
+                    "--messenger-col is for member lists (--kind members)".into(),
+                ));
+            }
+            Some(name) => {
+                let i = columns::find_header(&export.headers, name).ok_or_else(|| {
+                    columns_error(format!(
+                        "--messenger-col names column '{name}', which is not in the header"
+                    ))
+                })?;
+                if let Some(role) = export.map().role_of(i) {
+                    return Err(columns_error(format!(
+                        "--messenger-col column '{name}' is used for the {role}: name the column \
+                         that marks willing messengers (yes, y, true, 1, x)"
+                    )));
+                }
+                Some(i)
+            }
+        };
         Ok(HashPlan {
             options,
             export,
             keep_idx,
+            messenger_idx,
         })
     }
 
     /// The opened export: its format, layout, encoding and chosen columns.
     pub fn export(&self) -> &Export {
         &self.export
+    }
+
+    /// The column read for messenger flags, if any.
+    pub fn messenger_column(&self) -> Option<&str> {
+        self.messenger_idx.map(|i| self.export.headers[i].as_str())
     }
 
     pub fn kept_columns(&self) -> Vec<String> {
@@ -170,6 +211,7 @@ impl HashPlan {
         let ctx = RowContext {
             map: self.export.map(),
             keep: &self.keep_idx,
+            messenger: self.messenger_idx,
             width: self.export.headers.len(),
             keys: &keys,
             rules: opts.rules,
@@ -254,11 +296,12 @@ impl HashPlan {
             fingerprint: key.fingerprint(),
             rows: report.rows,
             tokens: report.per_kind.map(|c| c.tokens),
+            messengers: self.messenger_idx.map(|_| report.messengers),
         };
         let io = Error::io(&opts.output);
         meta.write_to(&mut out).map_err(io)?;
-        out.write_all(&hashfile::header_line(&self.kept_columns()))
-            .map_err(Error::io(&opts.output))?;
+        let header = hashfile::header_line(&self.kept_columns(), self.messenger_idx.is_some());
+        out.write_all(&header).map_err(Error::io(&opts.output))?;
         sorter.finish(&mut out, progress)?;
         out.commit()?;
         report.metadata = Some(meta);
@@ -277,6 +320,8 @@ impl HashReport {
         self.ragged_rows += part.counts.ragged;
         self.undecodable_rows += part.counts.undecodable;
         self.rows_without_token += part.counts.no_token;
+        self.messengers += part.counts.messengers;
+        self.messenger_unclear += part.counts.messenger_unclear;
         self.problems.extend_from_slice(&part.problems);
     }
 
@@ -344,6 +389,7 @@ fn read_chunks(
 struct RowContext<'a> {
     map: &'a ColumnMap,
     keep: &'a [usize],
+    messenger: Option<usize>,
     width: usize,
     keys: &'a TokenKeys,
     rules: Rules,
@@ -355,6 +401,8 @@ struct Counts {
     ragged: u64,
     undecodable: u64,
     no_token: u64,
+    messengers: u64,
+    messenger_unclear: u64,
 }
 
 /// The hashed rows of a sub-chunk, back to back, with their end offsets.
@@ -389,7 +437,7 @@ fn process(
             p.counts.no_token += 1;
             p.problems.push((row, RowProblem::Ragged));
             p.out.extend_from_slice(b",,,,");
-            for _ in ctx.keep {
+            for _ in ctx.keep.iter().chain(&ctx.messenger) {
                 p.out.push(b',');
             }
             p.out.push(b'\n');
@@ -424,6 +472,20 @@ fn process(
             }
         }
         p.counts.no_token += u64::from(!any);
+        if let Some(i) = ctx.messenger {
+            p.out.push(b',');
+            match messenger::read_flag(&record[i]) {
+                Flag::Yes => {
+                    p.out.push(b'1');
+                    p.counts.messengers += 1;
+                }
+                Flag::No => {}
+                Flag::Unclear => {
+                    p.counts.messenger_unclear += 1;
+                    p.problems.push((row, RowProblem::MessengerUnclear));
+                }
+            }
+        }
         for (k, &i) in ctx.keep.iter().enumerate() {
             p.out.push(b',');
             let value = &record[i];

@@ -2,7 +2,9 @@
 //!
 //! A hashed file is a plain CSV (token columns, then any kept geography columns) preceded by
 //! `# key: value` metadata lines: spec version, file kind, org label, round, key fingerprint
-//! and counts. Carrying the metadata in the file itself means a coordinator cannot mix files
+//! and counts. A member file made with `hash --messenger-col` has one more column after the
+//! tokens, `messenger` (`1` or empty), announced by a `# messengers: N` line; the token
+//! columns stay exactly as without it, and a file without the line is read as before. Carrying the metadata in the file itself means a coordinator cannot mix files
 //! made under different keys, rounds or spec versions by accident; keeping it as `#` lines
 //! means DuckDB and pandas load the file with one option (`comment='#'`).
 
@@ -20,6 +22,8 @@ use crate::token::{Kind, TOKEN_HEX_LEN};
 /// The spec version this implementation follows.
 pub const SPEC_VERSION: u32 = 1;
 const MAGIC: &str = "# blindmatch hashed file";
+/// The header of the messenger flag column of a member file.
+pub const MESSENGER_COLUMN: &str = "messenger";
 
 /// What a hashed file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +70,8 @@ pub struct Metadata {
     pub rows: u64,
     /// Non-empty cells per token column, indexed like [`Kind::ALL`].
     pub tokens: [u64; 5],
+    /// Rows flagged as messengers, when the file has a messenger column (`--messenger-col`).
+    pub messengers: Option<u64>,
 }
 
 impl Metadata {
@@ -83,6 +89,9 @@ impl Metadata {
             write!(w, " {}={}", kind.name(), self.tokens[kind.index()])?;
         }
         writeln!(w)?;
+        if let Some(n) = self.messengers {
+            writeln!(w, "# messengers: {n}")?;
+        }
         writeln!(w, "# generator: blindmatch {}", env!("CARGO_PKG_VERSION"))
     }
 
@@ -124,6 +133,13 @@ impl Metadata {
             let kind = Kind::from_name(name).ok_or_else(|| bad("bad token counts".into()))?;
             tokens[kind.index()] = n.parse().map_err(|_| bad("bad token counts".into()))?;
         }
+        let messengers = match get("messengers") {
+            Ok(n) => Some(n.parse().map_err(|_| bad("bad messenger count".into()))?),
+            Err(_) => None,
+        };
+        if messengers.is_some() && kind != FileKind::Members {
+            return Err(bad("only member files carry messengers".into()));
+        }
         Ok(Metadata {
             spec,
             kind,
@@ -132,18 +148,24 @@ impl Metadata {
             fingerprint,
             rows,
             tokens,
+            messengers,
         })
     }
 }
 
-/// The header row of a hashed file: the token columns, then kept columns.
-pub fn header_line(keep: &[String]) -> Vec<u8> {
+/// The header row of a hashed file: the token columns, the messenger flag column if any,
+/// then kept columns.
+pub fn header_line(keep: &[String], messenger: bool) -> Vec<u8> {
     let mut line = Vec::new();
     for (i, kind) in Kind::ALL.iter().enumerate() {
         if i > 0 {
             line.push(b',');
         }
         line.extend_from_slice(kind.name().as_bytes());
+    }
+    if messenger {
+        line.push(b',');
+        line.extend_from_slice(MESSENGER_COLUMN.as_bytes());
     }
     for name in keep {
         line.push(b',');
@@ -157,8 +179,10 @@ pub fn header_line(keep: &[String]) -> Vec<u8> {
 pub struct HashedFile {
     pub path: PathBuf,
     pub meta: Metadata,
-    /// Names of the columns after the five token columns.
+    /// Names of the columns after the five token columns (and the messenger column).
     pub kept: Vec<String>,
+    /// The file has a messenger flag column after the tokens.
+    pub messenger: bool,
     reader: BufReader<File>,
     /// Line number of the first data row (after metadata and header).
     first_line: u64,
@@ -214,11 +238,19 @@ impl HashedFile {
                 why: "its header does not start with the five token columns".into(),
             });
         }
+        let messenger = meta.messengers.is_some();
+        if messenger && names.get(5).map(String::as_str) != Some(MESSENGER_COLUMN) {
+            return Err(Error::NotHashed {
+                path: path.to_path_buf(),
+                why: "its metadata counts messengers but its header has no messenger column".into(),
+            });
+        }
         let first_line = lines.len() as u64 + 2;
         Ok(HashedFile {
             path: path.to_path_buf(),
             meta,
-            kept: names[5..].to_vec(),
+            kept: names[5 + usize::from(messenger)..].to_vec(),
+            messenger,
             reader,
             first_line,
         })
@@ -471,6 +503,15 @@ pub fn token_prefix(hex: &[u8]) -> u128 {
     })
 }
 
+/// Reads the messenger cell of a member row (the rest of the line after the tokens).
+pub fn messenger_flag(rest: &[u8]) -> std::result::Result<bool, &'static str> {
+    match rest {
+        b"" => Ok(false),
+        b"1" => Ok(true),
+        _ => Err("the messenger cell is neither 1 nor empty"),
+    }
+}
+
 /// Splits CSV-encoded kept columns into `count` values (quotes removed). Hashed rows are
 /// single lines written by `hash`, so fields are either plain or quoted with `""` escapes.
 pub fn split_kept(rest: &[u8], count: usize) -> Vec<String> {
@@ -530,6 +571,7 @@ mod tests {
             fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
             rows: 3,
             tokens: [1, 2, 3, 0, 5],
+            messengers: None,
         };
         let mut text = Vec::new();
         meta.write_to(&mut text).unwrap();
@@ -539,6 +581,76 @@ mod tests {
             .map(str::to_string)
             .collect();
         assert_eq!(Metadata::parse(&lines, Path::new("f")).unwrap(), meta);
+        // A member file with messengers says so; a voter file cannot.
+        let members = Metadata {
+            kind: FileKind::Members,
+            messengers: Some(2),
+            ..meta.clone()
+        };
+        let mut text = Vec::new();
+        members.write_to(&mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("\n# messengers: 2\n"));
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        assert_eq!(Metadata::parse(&lines, Path::new("f")).unwrap(), members);
+        let voters: Vec<String> = lines
+            .iter()
+            .map(|l| l.replace("kind: members", "kind: voters"))
+            .collect();
+        assert!(Metadata::parse(&voters, Path::new("f")).is_err());
+    }
+
+    #[test]
+    fn a_messenger_column_leaves_the_token_columns_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = "ab".repeat(32);
+        let meta = Metadata {
+            spec: 1,
+            kind: FileKind::Members,
+            org: OrgLabel::new("o").unwrap(),
+            round: Round::none(),
+            fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
+            rows: 2,
+            tokens: [2, 0, 0, 0, 0],
+            messengers: Some(1),
+        };
+        let write = |name: &str, meta: &Metadata, messenger: bool, rows: &[&str]| {
+            let mut text = Vec::new();
+            meta.write_to(&mut text).unwrap();
+            text.extend_from_slice(&header_line(&[], messenger));
+            for r in rows {
+                text.extend_from_slice(format!("{r}\n").as_bytes());
+            }
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let flagged = write(
+            "m.csv",
+            &meta,
+            true,
+            &[&format!("{t},,,,,1"), &format!("{t},,,,,")],
+        );
+        let file = HashedFile::open(&flagged).unwrap();
+        assert!(file.messenger && file.kept.is_empty());
+        let block = file.blocks().next().unwrap().unwrap();
+        let lines: Vec<&[u8]> = block.data.split(|&b| b == b'\n').take(2).collect();
+        let rows: Vec<TokenRow> = lines.iter().map(|l| parse_row(l).unwrap()).collect();
+        assert_eq!(rows[0].token_text, format!("{t},,,,").as_bytes());
+        assert_eq!(messenger_flag(rows[0].rest), Ok(true));
+        assert_eq!(messenger_flag(rows[1].rest), Ok(false));
+        assert!(messenger_flag(b"yes").is_err());
+        // A file made before messengers existed loads as before.
+        let plain = Metadata {
+            messengers: None,
+            ..meta.clone()
+        };
+        let old = write("o.csv", &plain, false, &[&format!("{t},,,,")]);
+        let file = HashedFile::open(&old).unwrap();
+        assert!(!file.messenger && file.meta.messengers.is_none());
+        // Metadata that announces messengers without the column is refused.
+        let broken = write("b.csv", &meta, false, &[&format!("{t},,,,")]);
+        assert!(HashedFile::open(&broken).is_err());
     }
 
     #[test]
@@ -584,10 +696,11 @@ mod tests {
             fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
             rows: 3,
             tokens: [3, 0, 0, 0, 0],
+            messengers: None,
         };
         let mut text = Vec::new();
         meta.write_to(&mut text).unwrap();
-        text.extend_from_slice(&header_line(&[]));
+        text.extend_from_slice(&header_line(&[], false));
         for c in ["a", "b", "c"] {
             text.extend_from_slice(format!("{},,,,\n", c.repeat(64)).as_bytes());
         }
@@ -655,10 +768,14 @@ mod tests {
 
     #[test]
     fn header_line_lists_token_then_kept_columns() {
-        let line = header_line(&["precinct".into(), "cd, 2026".into()]);
+        let line = header_line(&["precinct".into(), "cd, 2026".into()], false);
         assert_eq!(
             line,
             b"email,phone,name_zip,name_addr,name_yob_zip,precinct,\"cd, 2026\"\n"
+        );
+        assert_eq!(
+            header_line(&[], true),
+            b"email,phone,name_zip,name_addr,name_yob_zip,messenger\n"
         );
     }
 }

@@ -21,6 +21,7 @@ pub mod key;
 pub mod label;
 pub mod lookup;
 pub mod merge;
+pub mod messenger;
 pub mod normalize;
 pub mod outfile;
 pub mod progress;

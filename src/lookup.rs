@@ -4,8 +4,13 @@
 //! The org re-hashes its export with the same key, finds each row's record in the table by
 //! its tokens, and appends the voter status, district columns, list count, contact and
 //! assignment flags, so it can message a district without the coordinator ever seeing a name.
+//!
+//! A table from `merge --messenger-by` names each assigned person's messenger by the row of
+//! the messenger's own record in the same table. Lookup finds that record in the org's own
+//! export (a first pass over the export) and appends the messenger's first name, last name
+//! and email from there: the names come from the org's own list and nowhere else.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -70,7 +75,18 @@ pub struct LookupReport {
     /// Rows that passed the filters but were dropped: the person opted out (contact = no).
     pub no_contact: u64,
     pub org: String,
+    /// Messengers the match table names, and how many of them were found in the export.
+    pub messengers: u64,
+    pub messengers_found: u64,
 }
+
+/// The name of the match table's messenger column, and what lookup appends in its place.
+const MESSENGER: &str = "messenger";
+const MESSENGER_COLUMNS: [&str; 3] = [
+    "messenger_first_name",
+    "messenger_last_name",
+    "messenger_email",
+];
 
 /// The match table: its columns after the tokens and each record's values for them.
 struct MatchTable {
@@ -83,6 +99,10 @@ struct MatchTable {
     rows: Vec<Vec<String>>,
     by_tuple: HashMap<[u128; 5], u32>,
     by_kind: [HashMap<u128, u32>; 5],
+    /// The messenger column (the last, after `assigned`), in tables with messengers.
+    messenger_col: Option<usize>,
+    /// Per row: the row of its messenger's record (from 0), for tables with messengers.
+    messenger_of: Vec<Option<u32>>,
 }
 
 fn not_a_table(path: &Path, why: &str) -> Error {
@@ -155,7 +175,15 @@ fn read_match_table(path: &Path) -> Result<MatchTable> {
         rows: Vec::new(),
         by_tuple: HashMap::new(),
         by_kind: Default::default(),
+        messenger_col: None,
+        messenger_of: Vec::new(),
     };
+    // Merge writes the messenger column last, right after `assigned`.
+    let n = table.columns.len();
+    if n >= 2 && table.columns[n - 1] == MESSENGER && table.columns[n - 2] == "assigned" {
+        table.messenger_col = Some(n - 1);
+    }
+    let messenger_col = table.messenger_col;
     for (i, record) in csv.records().enumerate() {
         let record = record.map_err(|e| csvio::csv_error(path, i as u64 + 2, &e))?;
         let mut tuple = [0u128; 5];
@@ -167,16 +195,41 @@ fn read_match_table(path: &Path) -> Result<MatchTable> {
             }
         }
         table.by_tuple.entry(tuple).or_insert(i as u32);
-        table
-            .rows
-            .push(record.iter().skip(5).map(str::to_string).collect());
+        let values: Vec<String> = record.iter().skip(5).map(str::to_string).collect();
+        if let Some(c) = messenger_col {
+            let cell = values.get(c).map_or("", String::as_str);
+            let row = match cell {
+                "" => None,
+                _ => Some(
+                    cell.parse::<u32>()
+                        .ok()
+                        .filter(|&r| r >= 1)
+                        .map(|r| r - 1)
+                        .ok_or_else(|| not_a_table(path, "a messenger cell is not a row number"))?,
+                ),
+            };
+            table.messenger_of.push(row);
+        }
+        table.rows.push(values);
+    }
+    if table
+        .messenger_of
+        .iter()
+        .flatten()
+        .any(|&r| r as usize >= table.rows.len())
+    {
+        return Err(not_a_table(
+            path,
+            "a messenger cell names a row the table does not have",
+        ));
     }
     Ok(table)
 }
 
 impl MatchTable {
-    fn find(&self, tuple: &[u128; 5]) -> Option<&Vec<String>> {
-        let row = self.by_tuple.get(tuple).copied().or_else(|| {
+    /// The row of a record, by its tokens.
+    fn find(&self, tuple: &[u128; 5]) -> Option<u32> {
+        self.by_tuple.get(tuple).copied().or_else(|| {
             // The export changed since it was hashed: fall back to one token, strongest first.
             crate::merge::PASSES.iter().find_map(|kind| {
                 let t = tuple[kind.index()];
@@ -184,8 +237,7 @@ impl MatchTable {
                     .then(|| self.by_kind[kind.index()].get(&t).copied())
                     .flatten()
             })
-        })?;
-        Some(&self.rows[row as usize])
+        })
     }
 
     fn column(&self, name: &str) -> Option<usize> {
@@ -226,18 +278,39 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
     let keys = TokenKeys::derive(key, &table.round);
     let export = Export::open(&opts.input, &opts.reading)?;
     let (headers, map) = (&export.headers, export.map());
+    let messenger_col = table.messenger_col;
+    let names = match messenger_col {
+        Some(_) => messenger_names(&table, &export, opts.rules, &keys)?,
+        None => BTreeMap::new(),
+    };
     let mut reader = export.records()?;
     let out = AtomicFile::create(&opts.output, opts.force)?;
     let mut writer = csv::Writer::from_writer(out);
     let mut header = headers.clone();
-    header.extend(table.columns.iter().cloned());
+    header.extend(
+        table
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| Some(*c) != messenger_col)
+            .map(|(_, name)| name.clone()),
+    );
+    if messenger_col.is_some() {
+        header.extend(MESSENGER_COLUMNS.iter().map(|c| c.to_string()));
+    }
     writer
         .write_record(&header)
         .map_err(|e| csvio::csv_error(&opts.output, 1, &e))?;
+    let mut needed: Vec<u32> = table.messenger_of.iter().flatten().copied().collect();
+    needed.sort_unstable();
+    needed.dedup();
     let mut report = LookupReport {
         org: table.org.clone(),
+        messengers: needed.len() as u64,
+        messengers_found: names.len() as u64,
         ..LookupReport::default()
     };
+    let no_names: [String; 3] = Default::default();
     let empty: Vec<String> = {
         let mut v = vec![String::new(); table.columns.len()];
         if let Some(i) = table.column("voter_status") {
@@ -266,9 +339,9 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
             .collect();
         for (record, tuple) in chunk.iter().zip(&tuples) {
             report.rows += 1;
-            let found = table.find(tuple);
-            report.found += u64::from(found.is_some());
-            let values = found.unwrap_or(&empty);
+            let row = table.find(tuple);
+            report.found += u64::from(row.is_some());
+            let values = row.map_or(&empty, |r| &table.rows[r as usize]);
             let value = |c: Option<usize>| c.map_or("", |c| values[c].as_str());
             let keep = filter_col
                 .is_none_or(|c| opts.filter.as_ref().is_some_and(|(_, v)| values[c] == *v))
@@ -284,11 +357,26 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
                 continue;
             }
             let padding = headers.len().saturating_sub(record.len());
+            let messenger = row
+                .and_then(|r| table.messenger_of.get(r as usize).copied().flatten())
+                .and_then(|m| names.get(&m))
+                .unwrap_or(&no_names);
             let fields = record
                 .iter()
                 .take(headers.len())
                 .chain(std::iter::repeat_n(&b""[..], padding))
-                .chain(values.iter().map(|v| v.as_bytes()));
+                .chain(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(c, _)| Some(*c) != messenger_col)
+                        .map(|(_, v)| v.as_bytes()),
+                )
+                .chain(
+                    messenger_col
+                        .iter()
+                        .flat_map(|_| messenger.iter().map(|v| v.as_bytes())),
+                );
             writer
                 .write_record(fields)
                 .map_err(|e| csvio::csv_error(&opts.output, report.written + 2, &e))?;
@@ -300,6 +388,54 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
         .map_err(|e| Error::io(&opts.output)(e.into_error()))?
         .commit()?;
     Ok(report)
+}
+
+/// First pass over the export: for every record the table names as a messenger, the first
+/// name, last name and email of its row in the org's own export (the first such row).
+fn messenger_names(
+    table: &MatchTable,
+    export: &Export,
+    rules: Rules,
+    keys: &TokenKeys,
+) -> Result<BTreeMap<u32, [String; 3]>> {
+    let wanted: std::collections::HashSet<u32> =
+        table.messenger_of.iter().flatten().copied().collect();
+    let mut names = BTreeMap::new();
+    if wanted.is_empty() {
+        return Ok(names);
+    }
+    let (headers, map) = (&export.headers, export.map());
+    let mut reader = export.records()?;
+    let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK_ROWS);
+    loop {
+        chunk.clear();
+        let mut record = csv::ByteRecord::new();
+        while chunk.len() < CHUNK_ROWS && reader.read(&mut record)? {
+            chunk.push(std::mem::take(&mut record));
+        }
+        if chunk.is_empty() {
+            return Ok(names);
+        }
+        let found: Vec<Option<(u32, [String; 3])>> = chunk
+            .par_iter()
+            .map_init(
+                || (RecordNormalizer::new(rules), CellBuffers::default()),
+                |(norm, buffers), record| {
+                    let tuple = token_tuple(record, map, headers.len(), norm, buffers, keys);
+                    let row = table.find(&tuple).filter(|r| wanted.contains(r))?;
+                    let fields = map.fields(record, buffers, |_| {});
+                    let text = |v: Option<&str>| v.map_or(String::new(), |v| v.trim().to_string());
+                    Some((
+                        row,
+                        [text(fields.first), text(fields.last), text(fields.email)],
+                    ))
+                },
+            )
+            .collect();
+        for (row, values) in found.into_iter().flatten() {
+            names.entry(row).or_insert(values);
+        }
+    }
 }
 
 /// The 128-bit prefixes of a row's five tokens (0 where a kind does not form).

@@ -6,14 +6,16 @@
 //! published total, so counts are registered once each (the same number shown twice is one
 //! cell), additive groups (parts that sum to a total) are declared, and secondary
 //! suppression runs to a fixpoint: a group whose total is visible never has exactly one
-//! hidden part. Percentages are hidden with their numerator or denominator.
+//! hidden part. Percentages are hidden with their numerator or denominator. A largest load
+//! (how many people one messenger writes to) is no sum of anything: it is shown only where
+//! the number of messengers it is the largest of is shown too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use crate::summary::Summary;
+use crate::summary::{MessengerCount, Summary};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +66,8 @@ struct Cells {
     /// Linear equations between published cells (the cells of each; signs and weights do
     /// not matter for what can be derived): any one cell follows from all the others.
     equations: Vec<Vec<usize>>,
+    /// (cell, gate): the cell is hidden whenever the gate is.
+    gates: Vec<(usize, usize)>,
 }
 
 impl Cells {
@@ -83,6 +87,11 @@ impl Cells {
             parts.push(total);
             self.equation(parts);
         }
+    }
+
+    /// `cell` is hidden whenever `gate` is. For cells in no equation (a largest load).
+    fn hide_with(&mut self, cell: usize, gate: usize) {
+        self.gates.push((cell, gate));
     }
 
     fn equation(&mut self, mut cells: Vec<usize>) {
@@ -118,6 +127,11 @@ impl Cells {
             }
             if !changed {
                 break;
+            }
+        }
+        for &(cell, gate) in &self.gates {
+            if self.hidden[gate] {
+                self.hidden[cell] = true;
             }
         }
     }
@@ -463,6 +477,7 @@ impl Report {
             });
         }
 
+        messenger_sections(&mut c, s, &mut sections);
         c.suppress(k);
         Report {
             min_cell: k,
@@ -633,6 +648,148 @@ impl Report {
             .collect();
         let doc = json!({"min_cell": self.min_cell, "sections": sections});
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    }
+}
+
+/// Messengers (`merge --messenger-by`): per org, per district and per enclosing district,
+/// how many messengers, how many assigned people have one close by, and the largest load.
+/// Each row's people split into local + enclosing + none; rows add up to the totals, and
+/// children to their enclosing district; the people of a row are part of a published count
+/// (the org's assigned people, the district's matched people), with the rest registered so
+/// that a small remainder cannot be worked out.
+fn messenger_sections(c: &mut Cells, s: &Summary, sections: &mut Vec<Section>) {
+    let Some(m) = &s.messengers else {
+        return;
+    };
+    let around = m.fallback.as_deref().unwrap_or("enclosing district");
+    let mut columns = vec![
+        "messengers".to_string(),
+        "assigned people".into(),
+        "local messenger".into(),
+        "% local".into(),
+        format!("elsewhere in {around}"),
+        "none".into(),
+        "largest load".into(),
+    ];
+    // Registers one row's counts and relations; returns its cells and its parts' ids.
+    let row = |c: &mut Cells, name: &str, label: &str, n: &MessengerCount| {
+        let id = |c: &mut Cells, field: &str, v: u64| c.id(&format!("{name}/{field}"), v);
+        let messengers = id(c, "messengers", n.messengers);
+        let people = id(c, "people", n.people);
+        let local = id(c, "local", n.local);
+        let enclosing = id(c, "enclosing", n.enclosing);
+        let none = id(c, "none", n.none);
+        let load = id(c, "largest_load", n.largest_load);
+        c.group(vec![local, enclosing, none], people);
+        c.hide_with(load, messengers);
+        let cells = vec![
+            text(label),
+            Cell::Count(messengers),
+            Cell::Count(people),
+            Cell::Count(local),
+            Cell::Percent(local, people),
+            Cell::Count(enclosing),
+            Cell::Count(none),
+            Cell::Count(load),
+        ];
+        (cells, [messengers, people, local, enclosing, none])
+    };
+    let sum = |c: &mut Cells, parts: Vec<[usize; 5]>, total: [usize; 5]| {
+        for f in 0..5 {
+            c.group(parts.iter().map(|p| p[f]).collect(), total[f]);
+        }
+    };
+
+    // Per org: an org's assigned people are its matched assigned people and the rest.
+    let (total_row, total) = row(c, "msg-total", "total", &m.total);
+    let assigned = s.assignment.as_ref();
+    // `part` (a row's people, `value` of them) is part of `whole`: register the rest.
+    let remainder = |c: &mut Cells, name: &str, part: (usize, u64), whole: (&str, u64)| {
+        let rest = c.id(&format!("{name}/rest"), whole.1.saturating_sub(part.1));
+        let whole = c.id(whole.0, whole.1);
+        c.group(vec![part.0, rest], whole);
+    };
+    let mut rows = Vec::new();
+    let mut parts = Vec::new();
+    for (org, n) in &m.per_org {
+        let name = format!("msg-org/{org}");
+        let (cells, ids) = row(c, &name, org, n);
+        if let Some(a) = assigned {
+            let whole = a.per_org.get(org).copied().unwrap_or(0);
+            remainder(
+                c,
+                &name,
+                (ids[1], n.people),
+                (&format!("assigned/{org}"), whole),
+            );
+        }
+        rows.push(cells);
+        parts.push(ids);
+    }
+    sum(c, parts, total);
+    if let Some(a) = assigned {
+        let whole = a.per_org.values().sum();
+        remainder(
+            c,
+            "msg-total",
+            (total[1], m.total.people),
+            ("assigned", whole),
+        );
+    }
+    rows.push(total_row);
+    columns.insert(0, "org".into());
+    sections.push(Section {
+        title: format!("Messengers by org (close by: same {})", m.by),
+        columns: columns.clone(),
+        rows,
+    });
+
+    // Per district, and per enclosing district: a district's assigned matched people are
+    // part of its matched people.
+    let mut ids_of: BTreeMap<(String, String), [usize; 5]> = BTreeMap::new();
+    let levels = [
+        Some((&m.by, &m.districts)),
+        m.fallback.as_ref().map(|f| (f, &m.fallback_districts)),
+    ];
+    for (column, counts) in levels.into_iter().flatten() {
+        let mut rows = Vec::new();
+        let mut parts = Vec::new();
+        for (value, n) in counts {
+            let name = format!("msg-geo/{column}/{value}");
+            let (cells, ids) = row(c, &name, value, n);
+            let matched = s
+                .geography
+                .get(column)
+                .and_then(|g| g.get(value))
+                .map_or(0, |g| g.people);
+            let whole = format!("geo/{column}/{value}");
+            remainder(c, &name, (ids[1], n.people), (&whole, matched));
+            ids_of.insert((column.clone(), value.clone()), ids);
+            rows.push(cells);
+            parts.push(ids);
+        }
+        sum(c, parts, total);
+        columns[0] = column.clone();
+        sections.push(Section {
+            title: format!("Messengers by {column}"),
+            columns: columns.clone(),
+            rows,
+        });
+    }
+    // Districts within an enclosing district add up to it.
+    if let Some(f) = &m.fallback {
+        let map = s.nesting.get(&m.by).and_then(|n| n.get(f));
+        let mut children: BTreeMap<&str, Vec<[usize; 5]>> = BTreeMap::new();
+        for (child, parent) in map.into_iter().flatten() {
+            if let Some(ids) = ids_of.get(&(m.by.clone(), child.clone())) {
+                children.entry(parent.as_str()).or_default().push(*ids);
+            }
+        }
+        for (parent, kids) in children {
+            if let Some(&total) = ids_of.get(&(f.clone(), parent.to_string())) {
+                sum(c, kids, total);
+            }
+        }
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Summary {
     /// uses it so that a small precinct cannot be worked out from its district.
     #[serde(default)]
     pub nesting: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// Messengers (`merge --messenger-by`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messengers: Option<MessengerSummary>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,4 +98,42 @@ impl Summary {
             why: format!("not a merge summary ({e})"),
         })
     }
+}
+
+/// Who writes to whom, in counts: messengers per org and per district, how many assigned
+/// people have a messenger in their own district, in the enclosing one, or none, and the
+/// largest number of people one messenger writes to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessengerSummary {
+    /// The kept column whose values count as close by (`--messenger-by`).
+    pub by: String,
+    /// The enclosing column used where a district has no free messenger; absent when `by`
+    /// nests in no other column.
+    pub fallback: Option<String>,
+    /// `--messenger-cap`: no messenger writes to more people.
+    pub cap: Option<u32>,
+    pub total: MessengerCount,
+    pub per_org: BTreeMap<String, MessengerCount>,
+    /// Per value of `by`: messengers living there and the people living there.
+    pub districts: BTreeMap<String, MessengerCount>,
+    /// Per value of the fallback column, likewise.
+    #[serde(default)]
+    pub fallback_districts: BTreeMap<String, MessengerCount>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessengerCount {
+    /// Messengers: an org's flagged members, voter-matched, not opted out (a person flagged
+    /// by two orgs is a messenger of each).
+    pub messengers: u64,
+    /// People assigned to an org and matched to the voter file.
+    pub people: u64,
+    /// ... whose messenger lives in their own district.
+    pub local: u64,
+    /// ... whose messenger lives elsewhere in the enclosing district.
+    pub enclosing: u64,
+    /// ... with no messenger.
+    pub none: u64,
+    /// The most people one of these messengers writes to.
+    pub largest_load: u64,
 }

@@ -237,6 +237,8 @@ pub struct Generator {
     rng: ChaCha8Rng,
     seed: u64,
     geo: Geography,
+    /// Share of an org's members marked as willing messengers (0: no volunteer column).
+    volunteers: f64,
 }
 
 impl Generator {
@@ -245,12 +247,38 @@ impl Generator {
             rng: ChaCha8Rng::seed_from_u64(seed),
             seed,
             geo: Geography::default(),
+            volunteers: 0.0,
         }
     }
 
     pub fn with_geography(mut self, geo: Geography) -> Generator {
         self.geo = geo;
         self
+    }
+
+    /// Exports get a volunteer column (see [`CrmStyle::volunteer_header`]) marking about
+    /// this share of members as willing messengers, written as people write yes and no.
+    pub fn with_volunteers(mut self, share: f64) -> Generator {
+        self.volunteers = share;
+        self
+    }
+
+    /// The volunteer cell of a person in an org's export: a function of the seed, the
+    /// person and the export style alone (the random stream is left as it was, so adding
+    /// the column changes no other value).
+    fn volunteer_cell(&self, p: &Person, style: CrmStyle) -> &'static str {
+        let mut x = self.seed ^ p.id.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ (style as u64 + 1) << 56;
+        // SplitMix64's finalizer.
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^= x >> 31;
+        let yes = ((x >> 11) as f64 / (1u64 << 53) as f64) < self.volunteers;
+        let spelling = (x & 0xFF) as usize;
+        if yes {
+            ["yes", "Yes", "Y", "TRUE", "x", "1"][spelling % 6]
+        } else {
+            ["", "", "", "", "no", "N", "0", "false"][spelling % 8]
+        }
     }
 
     pub fn rng(&mut self) -> &mut ChaCha8Rng {
@@ -375,7 +403,12 @@ impl Generator {
         w: &mut impl Write,
     ) -> io::Result<()> {
         let sep = style.delimiter() as char;
-        writeln!(w, "{}", style.header().join(&sep.to_string()))?;
+        let volunteers = self.volunteers > 0.0;
+        write!(w, "{}", style.header().join(&sep.to_string()))?;
+        if volunteers {
+            write!(w, "{sep}{}", style.volunteer_header())?;
+        }
+        writeln!(w)?;
         for p in people {
             let blank = |g: &mut Generator| g.chance(dirt / 5.0);
             let email = if blank(self) {
@@ -399,7 +432,7 @@ impl Generator {
             let (y, m, d) = p.birth;
             let q = |s: &str| csv_quote(s, sep);
             match style {
-                CrmStyle::ActionKit => writeln!(
+                CrmStyle::ActionKit => write!(
                     w,
                     "{},{},{},{},{},,Springfield,ST,{},{}",
                     p.id,
@@ -410,7 +443,7 @@ impl Generator {
                     q(&zip),
                     q(&phone)
                 )?,
-                CrmStyle::ActionNetwork => writeln!(
+                CrmStyle::ActionNetwork => write!(
                     w,
                     "{},{},{},{},{},{}",
                     q(&email),
@@ -420,12 +453,12 @@ impl Generator {
                     q(&phone),
                     q(&street)
                 )?,
-                CrmStyle::EveryAction => writeln!(
+                CrmStyle::EveryAction => write!(
                     w,
                     "{}\t{email}\t{first}\t{last}\t{street}\t{zip}\t{phone}\t{m}/{d}/{y}",
                     p.id
                 )?,
-                CrmStyle::Salsa => writeln!(
+                CrmStyle::Salsa => write!(
                     w,
                     "{},{},{},{},{},{}",
                     q(&email),
@@ -436,6 +469,10 @@ impl Generator {
                     q(&phone)
                 )?,
             }
+            if volunteers {
+                write!(w, "{sep}{}", self.volunteer_cell(p, style))?;
+            }
+            writeln!(w)?;
         }
         Ok(())
     }
@@ -547,6 +584,17 @@ impl CrmStyle {
         }
     }
 
+    /// The volunteer column a generated export carries ([`Generator::with_volunteers`]):
+    /// each tool names it its own way.
+    pub fn volunteer_header(self) -> &'static str {
+        match self {
+            CrmStyle::ActionKit => "user_volunteer",
+            CrmStyle::ActionNetwork => "can_write_to_neighbors",
+            CrmStyle::EveryAction => "Volunteer",
+            CrmStyle::Salsa => "Volunteer Messenger",
+        }
+    }
+
     pub fn delimiter(self) -> u8 {
         if self == CrmStyle::EveryAction {
             b'\t'
@@ -604,6 +652,45 @@ mod tests {
             let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
             assert_eq!(rows.len(), 200);
             assert!(rows.iter().all(|x| x.len() == width), "{style:?}");
+        }
+    }
+
+    #[test]
+    fn volunteers_add_one_column_and_change_nothing_else() {
+        let people = Generator::new(3).people(0, 400);
+        for style in CrmStyle::ALL {
+            let (mut plain, mut marked) = (Vec::new(), Vec::new());
+            Generator::new(5)
+                .write_export(style, &people, 0.3, &mut plain)
+                .unwrap();
+            Generator::new(5)
+                .with_volunteers(0.1)
+                .write_export(style, &people, 0.3, &mut marked)
+                .unwrap();
+            let read = |bytes: &[u8]| -> Vec<csv::StringRecord> {
+                csv::ReaderBuilder::new()
+                    .delimiter(style.delimiter())
+                    .has_headers(false)
+                    .from_reader(bytes)
+                    .records()
+                    .map(|x| x.unwrap())
+                    .collect()
+            };
+            let (plain, marked) = (read(&plain), read(&marked));
+            assert_eq!(&marked[0][style.header().len()], style.volunteer_header());
+            let mut yes = 0;
+            for (a, b) in plain.iter().zip(&marked) {
+                assert_eq!(a.len() + 1, b.len());
+                assert!(a.iter().zip(b.iter()).all(|(x, y)| x == y), "{style:?}");
+                yes += usize::from(
+                    crate::messenger::read_flag(b[a.len()].as_bytes())
+                        == crate::messenger::Flag::Yes,
+                );
+            }
+            assert!(
+                (20..70).contains(&yes),
+                "{style:?}: {yes} volunteers of 400"
+            );
         }
     }
 }

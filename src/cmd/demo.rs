@@ -12,6 +12,7 @@ use blindmatch::key::ConsortiumKey;
 use blindmatch::label::{OrgLabel, Round};
 use blindmatch::lookup::{LookupOptions, lookup};
 use blindmatch::merge::{MergeOptions, merge};
+use blindmatch::messenger::MessengerOptions;
 use blindmatch::progress::NoProgress;
 use blindmatch::report::{Format, Report};
 
@@ -19,6 +20,9 @@ use crate::ui::{Ui, thousands};
 
 const MARKER: &str = ".blindmatch-demo";
 const ROUND: &str = "demo-2026";
+/// Messengers in the demo: neighbours in the same precinct, at most this many people each.
+const MESSENGER_BY: &str = "precinct_abbrv";
+const MESSENGER_CAP: u32 = 25;
 
 /// Generate a synthetic consortium and run keygen, hash, merge, report and lookup on it.
 ///
@@ -104,10 +108,11 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     ))?;
     for org in &data.orgs {
         say(format!(
-            "   {}: {:?} export, {} rows (with messy values and duplicates)",
+            "   {}: {:?} export, {} rows (with messy values and duplicates); '{}' marks volunteers",
             name(&org.export),
             org.style,
-            thousands(org.rows as u64)
+            thousands(org.rows as u64),
+            org.messenger_col
         ))?;
     }
     say(format!(
@@ -131,12 +136,18 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
         "\n== 3. Each org hashes its own export, on its own machine (round {ROUND})"
     ))?;
     let round = Round::new(ROUND)?;
-    let hash = |input: &Path, org: &str, kind: FileKind, keep: &[String]| -> Result<PathBuf> {
+    let hash = |input: &Path,
+                org: &str,
+                kind: FileKind,
+                keep: &[String],
+                messenger_col: Option<&str>|
+     -> Result<PathBuf> {
         let output = dir.join(format!("{org}.{}.hashed.csv", kind.name()));
         let mut opts = HashOptions::new(input, &output, OrgLabel::new(org)?);
         opts.round = round.clone();
         opts.kind = kind;
         opts.keep = keep.to_vec();
+        opts.messenger_col = messenger_col.map(str::to_string);
         let report = HashPlan::new(opts)?.run(&key, &NoProgress)?;
         let mut flags = String::new();
         if kind != FileKind::Members {
@@ -144,6 +155,9 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
         }
         if !keep.is_empty() {
             flags.push_str(&format!(" --keep {}", keep.join(",")));
+        }
+        if let Some(col) = messenger_col {
+            flags.push_str(&format!(" --messenger-col '{col}'"));
         }
         say(format!(
             "   $ blindmatch hash --key consortium.key --org {org} --round {ROUND}{flags} {} -o {}",
@@ -161,19 +175,37 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
             thousands(per(4)),
             thousands(report.rows_without_token)
         ))?;
+        if messenger_col.is_some() {
+            say(format!(
+                "     {} rows marked as messengers (willing to write to their neighbours)",
+                thousands(report.messengers)
+            ))?;
+        }
         Ok(output)
     };
     let mut hashed = Vec::new();
     for org in &data.orgs {
-        hashed.push(hash(&org.export, &org.label, FileKind::Members, &[])?);
+        hashed.push(hash(
+            &org.export,
+            &org.label,
+            FileKind::Members,
+            &[],
+            Some(&org.messenger_col),
+        )?);
     }
     let first = data.orgs[0].label.clone();
-    let optouts = hash(&data.optouts, &first, FileKind::Suppression, &[])?;
+    let optouts = hash(&data.optouts, &first, FileKind::Suppression, &[], None)?;
     say(
         "   The voter file is hashed too (by an org, or whoever holds the voter file and the key):"
             .into(),
     )?;
-    let voters = hash(&data.voter_file, "voters", FileKind::Voters, &data.keep)?;
+    let voters = hash(
+        &data.voter_file,
+        "voters",
+        FileKind::Voters,
+        &data.keep,
+        None,
+    )?;
 
     say("\n== 4. The coordinator merges the hashed files, without the key".into())?;
     let out_dir = dir.join("round1");
@@ -181,9 +213,14 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     opts.voters = Some(voters.clone());
     opts.suppress = vec![optouts.clone()];
     opts.assign = Some(Policy::Balanced);
+    opts.messengers = Some(MessengerOptions {
+        by: MESSENGER_BY.into(),
+        cap: Some(MESSENGER_CAP),
+    });
     let names: Vec<String> = hashed.iter().map(|p| name(p)).collect();
     say(format!(
-        "   $ blindmatch merge {} --voters {} --suppress {} --assign balanced -o round1",
+        "   $ blindmatch merge {} --voters {} --suppress {} --assign balanced \\\n         \
+         --messenger-by {MESSENGER_BY} --messenger-cap {MESSENGER_CAP} -o round1",
         names.join(" "),
         name(&voters),
         name(&optouts)
@@ -204,8 +241,26 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
             .map(|(o, n)| format!("{o} {}", thousands(*n)))
             .collect();
         say(format!(
-            "     one messenger per person (balanced): {}",
+            "     one messenger org per person (balanced): {}",
             load.join(", ")
+        ))?;
+    }
+    if let Some(m) = &s.messengers {
+        let t = &m.total;
+        let share = |n: u64| 100.0 * n as f64 / t.people.max(1) as f64;
+        say(format!(
+            "     messengers: {} volunteers write to {} assigned voter-matched people; {} ({:.1}%) \
+             hear from a neighbour in their own precinct, {} ({:.1}%) from one elsewhere in their \
+             {}, {} from nobody; largest load {} (cap {MESSENGER_CAP})",
+            thousands(t.messengers),
+            thousands(t.people),
+            thousands(t.local),
+            share(t.local),
+            thousands(t.enclosing),
+            share(t.enclosing),
+            m.fallback.as_deref().unwrap_or("district"),
+            thousands(t.none),
+            t.largest_load
         ))?;
     }
 
@@ -246,6 +301,11 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
         thousands(found.rows),
         thousands(found.written),
         thousands(found.no_contact)
+    ))?;
+    say(format!(
+        "     each with messenger_first_name, messenger_last_name and messenger_email: one of \
+         {first}'s own {} messengers, named from {first}'s own export",
+        thousands(found.messengers_found)
     ))?;
     say(format!(
         "\nDone in {:.1} s. Files are in {}.",

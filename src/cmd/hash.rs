@@ -38,6 +38,11 @@ Examples:
     blindmatch hash --key k.key --org voters --kind voters \\
         --keep precinct_abbrv,cong_dist_abbrv,nc_house_abbrv ncvoter.txt -o voters.hashed.csv
 
+  A member list whose 'Volunteer' column marks who will write to neighbours (yes, y, true,
+  1 or x, in any case); the hashed file carries that flag and nothing else of the column:
+    blindmatch hash --key k.key --org union-local-1 --messenger-col Volunteer members.csv \
+        -o union.hashed.csv
+
   An unsubscribe list:
     blindmatch hash --key k.key --org union-local-1 --kind suppression optouts.csv -o optouts.hashed.csv
 
@@ -87,6 +92,11 @@ pub struct Args {
     /// Voter files only: geography columns to copy in clear (precinct, districts, county).
     #[arg(long, value_delimiter = ',', value_name = "COL,...")]
     keep: Vec<String>,
+
+    /// Member lists only: the column marking members willing to be the "from" name for
+    /// neighbours (yes, y, true, 1, x in any case; anything else is not a messenger).
+    #[arg(long, value_name = "COL")]
+    messenger_col: Option<String>,
 
     #[command(flatten)]
     columns: ColumnArgs,
@@ -140,6 +150,11 @@ fn options(args: &Args, paths: &Paths) -> Result<HashOptions> {
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .collect();
+    opts.messenger_col = args
+        .messenger_col
+        .as_ref()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     opts.reading = args.columns.reading()?;
     opts.rules = args.columns.rules()?;
     opts.force = args.force;
@@ -157,6 +172,9 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     report_columns(plan.export(), ui);
     for kept in plan.kept_columns() {
         ui.info(format!("  kept in clear        <- column '{kept}'"));
+    }
+    if let Some(column) = plan.messenger_column() {
+        ui.info(format!("  messenger flag       <- column '{column}'"));
     }
     let started = Instant::now();
     let bar = ui.progress("hashing");
@@ -248,6 +266,12 @@ fn summarize(report: &HashReport, args: &Args, paths: &Paths, seconds: f64, ui: 
         thousands(report.undecodable_rows)
     ));
     if let Some(meta) = &report.metadata {
+        if meta.messengers.is_some() {
+            ui.info(format!(
+                "  messengers (willing to write to neighbours): {} rows",
+                thousands(report.messengers)
+            ));
+        }
         ui.info(format!(
             "  key fingerprint {}, round {}",
             meta.fingerprint, meta.round
@@ -287,6 +311,14 @@ fn summarize(report: &HashReport, args: &Args, paths: &Paths, seconds: f64, ui: 
             ));
         }
     }
+    if report.messenger_unclear > 0 {
+        ui.warn(format!(
+            "{} rows have a messenger cell that is neither a yes (yes, y, true, 1, x) nor a no \
+             (empty, no, n, false, 0): they are not messengers{}",
+            thousands(report.messenger_unclear),
+            hint(args)
+        ));
+    }
     for (column, share) in &report.identifying_kept {
         ui.warn(format!(
             "kept column '{column}' has a distinct value on {:.0}% of rows: it identifies people. \
@@ -319,6 +351,13 @@ fn report_rows(report: &HashReport, ui: &Ui) {
         if !rows.is_empty() {
             ui.info(format!("  {} invalid at rows: {}", kind.name(), list(rows)));
         }
+    }
+    let unclear = report.rows_with(RowProblem::MessengerUnclear);
+    if !unclear.is_empty() {
+        ui.info(format!(
+            "  unclear messenger cell at rows: {}",
+            list(unclear)
+        ));
     }
     let ragged = report.rows_with(RowProblem::Ragged);
     if !ragged.is_empty() {

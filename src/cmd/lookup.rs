@@ -31,7 +31,8 @@ Use the same column options as when you ran hash. People who opted out on any li
 ///
 /// Re-hashes the export with the consortium key, finds each row in the match table by its
 /// tokens, and appends voter_status, match_key, the district columns, lists, contact and
-/// assigned. Refuses a match table made under another key.
+/// assigned (and, after merge --messenger-by, the messenger's first name, last name and
+/// email, from this same export). Refuses a match table made under another key.
 #[derive(clap::Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct Args {
@@ -103,6 +104,22 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
         thousands(report.written),
         args.output.display()
     ));
+    if report.messengers > 0 {
+        ui.info(format!(
+            "  messengers: the match table names {}; {} found in your export \
+             (messenger_first_name, messenger_last_name, messenger_email)",
+            thousands(report.messengers),
+            thousands(report.messengers_found)
+        ));
+    }
+    if report.messengers_found < report.messengers {
+        ui.warn(format!(
+            "{} messengers of the match table are not in {}: the people they write to get \
+             empty messenger columns (is it the export you hashed?)",
+            thousands(report.messengers - report.messengers_found),
+            args.input.display()
+        ));
+    }
     if report.no_contact > 0 {
         ui.info(format!(
             "  {} rows left out: the person opted out on some list (contact = no)",

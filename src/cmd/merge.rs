@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use blindmatch::assign::{Policy, Target};
 use blindmatch::merge::{MergeOptions, merge};
+use blindmatch::messenger::MessengerOptions;
 use blindmatch::token::Kind;
 
 use crate::ui::{Ui, thousands};
@@ -23,6 +24,12 @@ Examples:
   Only people in two precincts, union first:
     blindmatch merge *.hashed.csv --voters voters.hashed.csv \\
         --assign priority:union,tenants --target precinct_abbrv=P-012,P-013 -o round1
+
+  Each person also hears from a volunteer of the assigned org in their own precinct (or
+  elsewhere in their house district), no volunteer writing to more than 25 people; the
+  org files were hashed with --messenger-col:
+    blindmatch merge *.hashed.csv --voters voters.hashed.csv --assign balanced \
+        --messenger-by precinct_abbrv --messenger-cap 25 -o round1
 
 Outputs in OUT_DIR: summary.json (exact counts, coordinator only), orgs/<org>.csv (one
 per org, that org's records only: send each org its own), consortium.csv (coordinator
@@ -65,6 +72,16 @@ pub struct Args {
     #[arg(long, value_name = "COL=VALUES")]
     target: Option<Target>,
 
+    /// Give each assigned, voter-matched person a messenger: a member of the assigned org
+    /// flagged by hash --messenger-col, matched in the same value of this kept column.
+    #[arg(long, value_name = "COL")]
+    messenger_by: Option<String>,
+
+    /// No messenger writes to more than N people (default: no limit).
+    #[arg(long, value_name = "N", requires = "messenger_by",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    messenger_cap: Option<u32>,
+
     /// The output directory (must not exist, unless --force).
     #[arg(short, long, value_name = "OUT_DIR")]
     output: PathBuf,
@@ -88,6 +105,10 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     }
     opts.assign = args.assign.clone();
     opts.target = args.target.clone();
+    opts.messengers = args.messenger_by.as_ref().map(|by| MessengerOptions {
+        by: by.trim().to_string(),
+        cap: args.messenger_cap,
+    });
     let started = Instant::now();
     let bar = ui.progress("merge");
     let result = merge(&opts, &bar)?;
@@ -133,6 +154,26 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
                 thousands(a.outside_target)
             ));
         }
+    }
+    if let Some(m) = &s.messengers {
+        let t = &m.total;
+        let share = |n: u64| 100.0 * n as f64 / t.people.max(1) as f64;
+        ui.info(format!(
+            "  messengers by {}{}: {} messengers; of {} assigned voter-matched people, {} ({:.1}%) \
+             have one in their {}, {} ({:.1}%) elsewhere in their {}, {} none; largest load {}",
+            m.by,
+            m.cap.map_or(String::new(), |c| format!(" (cap {c})")),
+            thousands(t.messengers),
+            thousands(t.people),
+            thousands(t.local),
+            share(t.local),
+            m.by,
+            thousands(t.enclosing),
+            share(t.enclosing),
+            m.fallback.as_deref().unwrap_or("(no enclosing district)"),
+            thousands(t.none),
+            thousands(t.largest_load)
+        ));
     }
     let phases: Vec<String> = st
         .phases

@@ -172,6 +172,7 @@ pub(super) fn summarize(
         }),
         tiers,
         nesting,
+        messengers: None,
     }
 }
 

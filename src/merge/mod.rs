@@ -9,10 +9,11 @@
 //! outputs whatever the argument order or thread count.
 //!
 //! This file checks the inputs and runs the phases; `scan` reads hashed files, `people`
-//! links records and matches voters, `count` makes summary.json's numbers, and `output`
-//! writes the output directory.
+//! links records and matches voters, `count` makes summary.json's numbers, `messengers`
+//! chooses each person's messenger, and `output` writes the output directory.
 
 mod count;
+mod messengers;
 mod output;
 mod people;
 mod scan;
@@ -32,11 +33,13 @@ use crate::hashfile::{
     self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row, split_kept,
 };
 use crate::index::TokenIndex;
+use crate::messenger::MessengerOptions;
 use crate::progress::Progress;
 use crate::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
 use crate::token::Kind;
 
 use count::*;
+use messengers::NO_RECORD;
 pub use output::MATCH_TABLE_MAGIC;
 use output::*;
 pub(crate) use people::People;
@@ -69,6 +72,8 @@ pub struct MergeOptions {
     pub link_on: Vec<Kind>,
     pub assign: Option<Policy>,
     pub target: Option<Target>,
+    /// `--messenger-by COL [--messenger-cap N]`: a messenger for each assigned person.
+    pub messengers: Option<MessengerOptions>,
     pub force: bool,
 }
 
@@ -82,6 +87,7 @@ impl MergeOptions {
             link_on: vec![Kind::Email],
             assign: None,
             target: None,
+            messengers: None,
             force: false,
         }
     }
@@ -263,6 +269,9 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         }
         target.check(&voter_columns)?;
     }
+    if let Some(m) = &opts.messengers {
+        messengers::check(m, opts, &voter_columns, &orgs)?;
+    }
     let mut clock = std::time::Instant::now();
     let mut phases = Vec::new();
     let mut lap = |name: &'static str| {
@@ -296,7 +305,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         );
         assign::assign(policy, &people, &eligible, &labels)
     });
-    let summary = summarize(
+    let mut summary = summarize(
         &orgs,
         &members,
         &people,
@@ -305,6 +314,15 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         assignment.as_ref(),
     );
     lap("assign and count");
+    let messengers = match (&opts.messengers, &hits, &assignment) {
+        (Some(m), Some(h), Some(a)) => {
+            let plan = messengers::choose(m, &members, &people, h, a, &summary.nesting, &labels);
+            summary.messengers = Some(plan.summary);
+            lap("messengers");
+            Some(plan.record)
+        }
+        _ => None,
+    };
 
     let parent = match opts.out_dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -328,6 +346,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         hits: hits.as_ref(),
         columns: &voter_columns,
         assignment: assignment.as_ref(),
+        messengers: messengers.as_deref(),
         labels: &labels,
     };
     for (o, org) in orgs.iter().enumerate() {

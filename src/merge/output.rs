@@ -89,6 +89,8 @@ pub(super) struct Tables<'a> {
     pub(super) hits: Option<&'a VoterHits>,
     pub(super) columns: &'a [String],
     pub(super) assignment: Option<&'a assign::Assignment>,
+    /// Per person: their messenger's record (`--messenger-by`).
+    pub(super) messengers: Option<&'a [u32]>,
     pub(super) labels: &'a [String],
 }
 
@@ -135,6 +137,9 @@ impl Tables<'_> {
         columns.extend(["voter_status".into(), "match_key".into()]);
         columns.extend(self.columns.iter().cloned());
         columns.extend(["lists".into(), "contact".into(), "assigned".into()]);
+        if self.messengers.is_some() {
+            columns.push("messenger".into());
+        }
         let mut header = Vec::new();
         for (i, c) in columns.iter().enumerate() {
             if i > 0 {
@@ -168,6 +173,17 @@ impl Tables<'_> {
                 });
                 let yes_no = |b: bool| if b { "yes" } else { "no" };
                 let _ = write!(out, ",{lists},{},{}", yes_no(contact), yes_no(assigned));
+                if let Some(records) = self.messengers {
+                    // The messenger's own row in this table, counting data rows from 1: a
+                    // reference only this org can turn into a name (lookup does).
+                    out.push(b',');
+                    match p.map(|p| records[p]) {
+                        Some(r) if assigned && r != NO_RECORD && r >= base => {
+                            let _ = write!(out, "{}", u64::from(r - base) + 1);
+                        }
+                        _ => {}
+                    }
+                }
                 out.push(b'\n');
             },
         )

@@ -61,6 +61,8 @@ pub(super) struct Members {
     pub(super) starts: Vec<u32>,
     /// Per record: bit k set when the record has a token of kind k.
     pub(super) kinds: Vec<u8>,
+    /// Per record: flagged as a willing messenger (`hash --messenger-col`).
+    pub(super) messenger: Vec<bool>,
     pub(super) index: [TokenIndex; 5],
 }
 
@@ -78,13 +80,18 @@ impl Members {
 pub(super) struct LoadPart {
     pub(super) pairs: [Vec<(u128, u32)>; 5],
     pub(super) kinds: Vec<u8>,
+    pub(super) messenger: Vec<bool>,
+    /// The first row whose messenger cell is not `1` or empty.
+    pub(super) bad_flag: Option<u64>,
 }
 
 pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Members> {
     let mut pairs: [Vec<(u128, u32)>; 5] = Default::default();
     let mut kinds = Vec::new();
+    let mut messenger = Vec::new();
     let mut starts = Vec::with_capacity(orgs.len() + 1);
-    for org in orgs {
+    let flags_messengers: Vec<bool> = orgs.iter().map(|o| o.meta.messengers.is_some()).collect();
+    for (org, &flagged) in orgs.iter().zip(&flags_messengers) {
         let base = kinds.len() as u32;
         starts.push(base);
         progress.phase(&format!("load {}", org.meta.org), org.meta.rows);
@@ -93,10 +100,20 @@ pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Me
             progress,
             |_, parts: Vec<LoadPart>| {
                 for part in parts {
+                    if let Some(row) = part.bad_flag {
+                        return Err(Error::NotHashed {
+                            path: org.path.clone(),
+                            why: format!(
+                                "data row {}: the messenger cell is neither 1 nor empty",
+                                row + 1
+                            ),
+                        });
+                    }
                     for (all, mut some) in pairs.iter_mut().zip(part.pairs) {
                         all.append(&mut some);
                     }
                     kinds.extend_from_slice(&part.kinds);
+                    messenger.extend_from_slice(&part.messenger);
                 }
                 Ok(())
             },
@@ -110,6 +127,12 @@ pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Me
                     }
                 }
                 acc.kinds.push(mask);
+                let flag = flagged
+                    && hashfile::messenger_flag(parsed.rest).unwrap_or_else(|_| {
+                        acc.bad_flag.get_or_insert(row);
+                        false
+                    });
+                acc.messenger.push(flag);
             },
         )?;
     }
@@ -118,6 +141,7 @@ pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Me
     Ok(Members {
         starts,
         kinds,
+        messenger,
         index,
     })
 }
