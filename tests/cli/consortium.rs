@@ -30,11 +30,20 @@ pub struct Consortium {
     pub optouts: String,
 }
 
-fn hash(wd: &Workdir, input: &Path, out: &str, org: &str, kind: FileKind, keep: &[String]) {
+pub fn hash(
+    wd: &Workdir,
+    input: &Path,
+    out: &str,
+    org: &str,
+    kind: FileKind,
+    keep: &[String],
+    messenger_col: Option<&str>,
+) {
     let mut opts = HashOptions::new(input, &wd.path(out), OrgLabel::new(org).unwrap());
     opts.round = Round::new("test-round").unwrap();
     opts.kind = kind;
     opts.keep = keep.to_vec();
+    opts.messenger_col = messenger_col.map(str::to_string);
     HashPlan::new(opts)
         .unwrap()
         .run(&test_key(), &NoProgress)
@@ -42,13 +51,23 @@ fn hash(wd: &Workdir, input: &Path, out: &str, org: &str, kind: FileKind, keep: 
 }
 
 impl Consortium {
-    /// Generates, hashes, and adds an org whose one person is ambiguous in the voter file.
+    /// Generates, hashes (marking each org's volunteers as messengers), and adds an org
+    /// with no volunteers whose one person is ambiguous in the voter file.
     pub fn build(wd: &Workdir, cfg: DemoConfig) -> Consortium {
         let data = demo::generate(wd.dir(), &cfg).unwrap();
         let mut orgs = Vec::new();
         for org in &data.orgs {
             let out = format!("{}.hashed.csv", org.label);
-            hash(wd, &org.export, &out, &org.label, FileKind::Members, &[]);
+            let col = Some(org.messenger_col.as_str());
+            hash(
+                wd,
+                &org.export,
+                &out,
+                &org.label,
+                FileKind::Members,
+                &[],
+                col,
+            );
             orgs.push((org.label.clone(), out));
         }
         // Two rows, one person (same email), each naming a different voter by name+address.
@@ -100,6 +119,7 @@ impl Consortium {
             "zz-extra",
             FileKind::Members,
             &[],
+            None,
         );
         orgs.push(("zz-extra".into(), "extra.hashed.csv".into()));
         hash(
@@ -109,6 +129,7 @@ impl Consortium {
             "voters",
             FileKind::Voters,
             &data.keep,
+            None,
         );
         hash(
             wd,
@@ -117,6 +138,7 @@ impl Consortium {
             &data.orgs[0].label,
             FileKind::Suppression,
             &[],
+            None,
         );
         wd.fixed_key();
         Consortium {

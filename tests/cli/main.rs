@@ -11,5 +11,6 @@ mod independent;
 mod keygen;
 mod layouts;
 mod merge;
+mod messengers;
 mod ods;
 mod privacy;

@@ -261,3 +261,124 @@ fn no_input_value_appears_when_the_input_is_windows_1252_or_utf16() {
         }
     }
 }
+
+/// The canary fixture with a volunteer column (one value neither yes nor no, itself a
+/// canary), and a voter file of the same people with a precinct.
+fn fixture_with_volunteers() -> (String, String) {
+    let values = ["Volunteer", "yes", "x", "Zorblaxian"];
+    let mut members = String::new();
+    for (i, line) in fixture().lines().enumerate() {
+        members.push_str(line);
+        if let Some(v) = values.get(i) {
+            members.push(',');
+            members.push_str(v);
+        }
+        members.push('\n');
+    }
+    let mut voters = String::new();
+    for (i, line) in fixture().lines().take(3).enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        let precinct = if i == 0 { "Precinct" } else { "P-7" };
+        voters.push_str(&format!("{},{precinct}\n", fields[..7].join(",")));
+    }
+    (members, voters)
+}
+
+#[test]
+fn no_input_value_appears_with_messengers() {
+    let wd = Workdir::new();
+    let (members, voters) = fixture_with_volunteers();
+    wd.write("members.csv", members);
+    wd.write("voters.csv", voters);
+    let flag = ["--messenger-col", "Volunteer", "--report-invalid"];
+    let runs: Vec<Vec<&str>> = vec![
+        wd.hash_args("o", &[&["members.csv", "-o", "m.csv"][..], &flag].concat()),
+        wd.hash_args(
+            "voters",
+            &[
+                "voters.csv",
+                "--kind",
+                "voters",
+                "--keep",
+                "Precinct",
+                "-o",
+                "v.csv",
+            ],
+        ),
+        wd.hash_args(
+            "o",
+            &["members.csv", "-o", "x.csv", "--messenger-col", "Email"],
+        ),
+        wd.hash_args(
+            "o",
+            &["members.csv", "-o", "x.csv", "--messenger-col", "Nope"],
+        ),
+        vec![
+            "merge",
+            "m.csv",
+            "--voters",
+            "v.csv",
+            "--assign",
+            "balanced",
+            "--messenger-by",
+            "Precinct",
+            "-o",
+            "out",
+        ],
+        vec!["report", "out", "--min-cell", "1"],
+        vec!["report", "out", "--min-cell", "1", "--format", "json"],
+        vec![
+            "lookup",
+            "--key",
+            "k.key",
+            "--input",
+            "members.csv",
+            "--matches",
+            "out/orgs/o.csv",
+            "-o",
+            "looked.csv",
+        ],
+    ];
+    let mut streams = Vec::new();
+    for args in &runs {
+        let out = wd.output(args);
+        streams.push((format!("{args:?} stdout"), out.stdout));
+        streams.push((format!("{args:?} stderr"), out.stderr));
+    }
+    let unclear = String::from_utf8_lossy(&streams[1].1).to_string();
+    assert!(
+        unclear.contains("unclear messenger cell at rows: 4"),
+        "{unclear}"
+    );
+    let check = |what: &str, bytes: &[u8]| {
+        assert_clean(what, bytes);
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        assert!(
+            !text.contains("zorblaxian"),
+            "{what} contains the volunteer value"
+        );
+        assert!(!text.contains("panicked"), "{what}");
+    };
+    for (what, bytes) in &streams {
+        check(what, bytes);
+    }
+    for (path, bytes) in wd.all_files() {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        // The inputs, the key, and lookup's output (the org's own list, on its machine).
+        if ["members.csv", "voters.csv", "k.key", "looked.csv"].contains(&name.as_str()) {
+            continue;
+        }
+        check(&name, &bytes);
+    }
+    // The messengers were chosen: each of the two volunteers writes to the other, the
+    // table names them by row only, and only lookup's output names them.
+    let table = crate::workdir::Hashed::parse(&wd.read("out/orgs/o.csv"));
+    let mut rows = table.column("messenger");
+    rows.retain(|m| !m.is_empty());
+    rows.sort();
+    assert_eq!(rows.len(), 2, "{:?}", table.header);
+    assert!(rows.iter().all(|r| r.parse::<usize>().is_ok()));
+    let looked = wd.read_string("looked.csv");
+    assert!(looked.contains("Vorpalina,Grzmotek"), "{looked}");
+    assert!(looked.contains("Xylophonia,Brumblewick,Quillfeather.Zanzibar@Example.org"));
+}
