@@ -113,8 +113,8 @@ fn check_rules(model: &Model, t: &Tables, cap: Option<usize>) -> (usize, usize, 
     // Each person's org and messenger, from every row of every table.
     let mut assigned_to: HashMap<usize, usize> = HashMap::new();
     let mut messenger_of: HashMap<usize, (usize, usize)> = HashMap::new();
-    for o in 0..model.labels.len() {
-        for (r, m) in t.messenger[o].iter().enumerate() {
+    for (o, column) in t.messenger.iter().enumerate() {
+        for (r, m) in column.iter().enumerate() {
             let Some(&p) = model.person_of.get(&(o, r)) else {
                 assert!(m.is_none(), "an unusable record has a messenger");
                 continue;
