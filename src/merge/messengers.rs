@@ -86,26 +86,34 @@ pub(super) fn choose(
             })
             .and_then(|(name, _)| hits.columns.iter().position(|c| c == name))
     });
-    let blank = |c: usize, v: u32| hits.values[c][v as usize].trim().is_empty();
-    // A person's value of `by`, when matched with a usable one.
-    let district = |p: usize| -> Option<u32> {
+    // A blank value is no district.
+    let usable = |c: usize| -> Vec<bool> {
+        hits.values[c]
+            .iter()
+            .map(|v| !v.trim().is_empty())
+            .collect()
+    };
+    let (usable_by, usable_fallback) = (usable(by), fallback.map(usable));
+    // Per matched person, their value of `by` (NO_GEO otherwise), in one pass over the
+    // geography rows, with the enclosing district of each value.
+    let mut value = vec![NO_GEO; people.len()];
+    let mut parent_of = vec![NO_GEO; hits.values[by].len()];
+    for (p, v) in value.iter_mut().enumerate() {
         let g = people.geo[p];
         if g == NO_GEO || !matches!(people.status[p], VoterStatus::Matched(_)) {
-            return None;
+            continue;
         }
-        let v = hits.geo_rows[g as usize][by];
-        (!blank(by, v)).then_some(v)
-    };
-    let mut parent_of = vec![NO_GEO; hits.values[by].len()];
-    if let Some(f) = fallback {
-        for &g in people.geo.iter().filter(|&&g| g != NO_GEO) {
-            let row = &hits.geo_rows[g as usize];
+        let row = &hits.geo_rows[g as usize];
+        *v = row[by];
+        if let Some(f) = fallback {
             parent_of[row[by] as usize] = row[f];
         }
     }
+    // A person's district, when it is a usable one.
+    let district = |p: usize| Some(value[p]).filter(|&v| v != NO_GEO && usable_by[v as usize]);
     // A blank enclosing district is no district: the precinct stands alone.
-    let area_of = |v: u32| match (fallback, parent_of[v as usize]) {
-        (Some(f), parent) if parent != NO_GEO && !blank(f, parent) => AreaKey::Within(parent),
+    let area_of = |v: u32| match (&usable_fallback, parent_of[v as usize]) {
+        (Some(ok), parent) if parent != NO_GEO && ok[parent as usize] => AreaKey::Within(parent),
         _ => AreaKey::Alone(v),
     };
 
@@ -184,14 +192,12 @@ pub(super) fn choose(
         _ => None,
     };
     for (p, reach) in reach.iter().enumerate() {
-        let g = people.geo[p];
-        let Some(o) = assignment.assigned_to(p) else {
+        let (Some(o), v) = (assignment.assigned_to(p), value[p]) else {
             continue;
         };
-        if g == NO_GEO || !matches!(people.status[p], VoterStatus::Matched(_)) {
+        if v == NO_GEO {
             continue;
         }
-        let v = hits.geo_rows[g as usize][by];
         for count in tally.rows(o, v, enclosing_of(v)) {
             count.people += 1;
             match reach {
