@@ -74,7 +74,13 @@ pub(super) fn choose(
     nesting: &BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     labels: &[String],
 ) -> MessengerPlan {
-    let by = hits.columns.iter().position(|c| *c == opts.by).unwrap_or(0);
+    let Some(by) = hits.columns.iter().position(|c| *c == opts.by) else {
+        // `check` refused this already.
+        return MessengerPlan {
+            record: vec![NO_RECORD; people.len()],
+            summary: MessengerSummary::default(),
+        };
+    };
     // The smallest enclosing district: of the columns `by` nests in, the one with the most
     // values (a column nested in another has more values than it).
     let fallback = nesting.get(&opts.by).and_then(|parents| {
