@@ -95,6 +95,24 @@ fn the_columns_used_are_reported() {
     assert!(stderr.contains("<- 'Zip/Postal Code'"), "{stderr}");
     assert!(stderr.contains("<- 'Cell Phone'"), "{stderr}");
     assert!(stderr.contains("layout: Salsa"), "{stderr}");
+    // A file of no known layout: found by names; a mailing-only address and an age are
+    // used and ignored respectively, with a warning each, naming columns and never values.
+    wd.write(
+        "other.csv",
+        "E-mail,Given Name,Surname,Mailing Street,Mailing Zip,Age\nx@y.org,Ann,Lee,1 Elm,02139,44\n",
+    );
+    let stderr = wd.hash("other.csv", "p.csv", "org", &[]);
+    assert!(stderr.contains("not a known one"), "{stderr}");
+    assert!(stderr.contains("<- 'Mailing Street'"), "{stderr}");
+    assert!(
+        stderr.contains("'Mailing Street', a mailing/billing column"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("column 'Age' is an age"), "{stderr}");
+    assert!(
+        !stderr.contains("Elm") && !stderr.contains("44"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--dob-col"), "{stderr}");
 }
 
