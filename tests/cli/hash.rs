@@ -483,3 +483,32 @@ fn suppression_files_are_marked() {
     wd.hash("u.csv", "s.csv", "org", &["--kind", "suppression"]);
     assert_eq!(Hashed::parse(&wd.read("s.csv")).meta("kind"), "suppression");
 }
+
+#[test]
+fn utf16_without_a_bom_and_control_characters_are_not_silent_garbage() {
+    let wd = Workdir::new();
+    let text = "email\tfirst_name\tlast_name\tzip\r\nann@example.org\tAnn\tLee\t02139\r\n";
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    wd.write("plain.tsv", text);
+    wd.write("nobom.tsv", no_bom);
+    wd.hash("plain.tsv", "a.csv", "o", &[]);
+    let stderr = wd.hash("nobom.tsv", "b.csv", "o", &[]);
+    assert!(stderr.contains("UTF-16LE (detected"), "{stderr}");
+    let (a, b) = (
+        Hashed::parse(&wd.read("a.csv")),
+        Hashed::parse(&wd.read("b.csv")),
+    );
+    assert_eq!(a.rows, b.rows, "read the same as UTF-8");
+    assert_eq!(b.tokens("email").len(), 1);
+    // A NUL or escape inside an identifier makes it invalid, counted as such.
+    wd.write(
+        "ctl.csv",
+        b"email,first_name,last_name,zip\nann\0x@example.org,Ann,Lee,02139\nbo@example.org,B\x1bo,Lee,02139\n",
+    );
+    let stderr = wd.hash("ctl.csv", "c.csv", "o", &["--report-invalid"]);
+    let c = Hashed::parse(&wd.read("c.csv"));
+    assert_eq!(c.tokens("email").len(), 1, "{stderr}");
+    assert_eq!(c.tokens("name_zip").len(), 1, "{stderr}");
+    assert!(stderr.contains("email invalid at rows: 2"), "{stderr}");
+    assert!(stderr.contains("name_zip invalid at rows: 3"), "{stderr}");
+}
