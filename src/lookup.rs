@@ -198,6 +198,7 @@ const CHUNK_ROWS: usize = 16 * 1024;
 /// Re-hashes the org's export, joins it to the match table and writes the targets file.
 pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport> {
     crate::outfile::check_writable(&opts.output, opts.force)?;
+    crate::outfile::check_not_an_input(&opts.output, &[&opts.input, &opts.matches])?;
     let table = read_match_table(&opts.matches)?;
     if table.fingerprint != key.fingerprint() {
         return Err(Error::Incompatible {

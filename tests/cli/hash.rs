@@ -512,3 +512,32 @@ fn utf16_without_a_bom_and_control_characters_are_not_silent_garbage() {
     assert!(stderr.contains("email invalid at rows: 2"), "{stderr}");
     assert!(stderr.contains("name_zip invalid at rows: 3"), "{stderr}");
 }
+
+#[test]
+fn force_never_replaces_an_input_of_the_same_run() {
+    let wd = Workdir::new();
+    let export = "email,zip\nann@example.org,02139\n";
+    wd.write("members.csv", export);
+    let err = wd.fail(&wd.hash_args("o", &["members.csv", "-o", "./members.csv", "--force"]));
+    assert!(err.contains("also an input"), "{err}");
+    assert_eq!(
+        wd.read_string("members.csv"),
+        export,
+        "the export is untouched"
+    );
+    wd.hash("members.csv", "h.csv", "o", &[]);
+    wd.run(&["merge", "h.csv", "-o", "out"]);
+    std::fs::copy(wd.path("h.csv"), wd.path("out/h.csv")).unwrap();
+    let err = wd.fail(&["merge", "out/h.csv", "-o", "out", "--force"]);
+    assert!(err.contains("inside the output directory"), "{err}");
+    assert!(wd.path("out/h.csv").exists());
+}
+
+#[test]
+fn an_os_error_is_told_once() {
+    let wd = Workdir::new();
+    std::fs::create_dir(wd.path("adir")).unwrap();
+    let err = wd.fail(&wd.hash_args("o", &["adir", "-o", "h.csv"]));
+    assert!(err.contains("adir"), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+}
