@@ -5,6 +5,7 @@ mod assign;
 mod consortium;
 mod workdir;
 
+mod hardening;
 mod hash;
 mod headerless;
 mod independent;
