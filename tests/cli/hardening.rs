@@ -48,3 +48,90 @@ fn a_voter_row_without_its_kept_cells_does_not_panic() {
         "missing cells read as empty"
     );
 }
+
+/// Entries a run may leave only while it is running.
+fn litter(wd: &Workdir, dir: &str) -> Vec<String> {
+    std::fs::read_dir(wd.path(dir))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".blindmatch-") && n != ".blindmatch-demo")
+        .collect()
+}
+
+/// `kill -9` at several points of `hash` and `merge`: no partial output is ever visible,
+/// and the next run into the folder leaves no scratch file behind.
+#[test]
+fn a_killed_run_leaves_no_output_and_the_next_run_sweeps_its_litter() {
+    let wd = Workdir::new();
+    let mut export = String::from("email,first_name,last_name,zip,phone\n");
+    for i in 0..200_000 {
+        export.push_str(&format!(
+            "p{i}@example.org,Ann{},Lee{},{:05},650555{:04}\n",
+            i % 97,
+            i % 89,
+            i % 90_000,
+            i % 10_000
+        ));
+    }
+    std::fs::create_dir(wd.path("out")).unwrap();
+    wd.write("members.csv", &export);
+    let key = wd.fixed_key();
+    let mut killed_mid_write = false;
+    for delay_ms in [30, 150, 400] {
+        let mut child = wd
+            .command(&[
+                "hash",
+                "--key",
+                key,
+                "--org",
+                "o",
+                "members.csv",
+                "-o",
+                "out/h.csv",
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        let status = child.wait().unwrap();
+        if status.success() {
+            std::fs::remove_file(wd.path("out/h.csv")).unwrap();
+            continue; // finished before the kill: nothing to check at this point
+        }
+        assert!(
+            !wd.path("out/h.csv").exists(),
+            "a partial output is visible"
+        );
+        killed_mid_write |= !litter(&wd, "out").is_empty();
+    }
+    assert!(
+        killed_mid_write,
+        "no kill hit the run while it wrote: make the input larger"
+    );
+    wd.hash("members.csv", "out/h.csv", "o", &[]);
+    assert_eq!(litter(&wd, "out"), Vec::<String>::new());
+    assert_eq!(Hashed::parse(&wd.read("out/h.csv")).rows.len(), 200_000);
+
+    for delay_ms in [20, 100, 300] {
+        let mut child = wd
+            .command(&["merge", "out/h.csv", "-o", "round"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        if child.wait().unwrap().success() {
+            std::fs::remove_dir_all(wd.path("round")).unwrap();
+            continue;
+        }
+        assert!(
+            !wd.path("round").exists(),
+            "a partial merge output is visible"
+        );
+    }
+    wd.run(&["merge", "out/h.csv", "-o", "round"]);
+    assert!(wd.path("round/summary.json").exists());
+    assert_eq!(litter(&wd, "."), Vec::<String>::new());
+}
