@@ -59,6 +59,14 @@ pub enum Error {
     #[error("{}: not a blindmatch hashed file ({why})", path.display())]
     NotHashed { path: PathBuf, why: String },
 
+    /// A file that should be a merge's `summary.json` or an org's match table, and is not.
+    #[error("{}: not {what} ({why})", path.display())]
+    NotOutput {
+        path: PathBuf,
+        what: &'static str,
+        why: String,
+    },
+
     #[error("{}: {why}", path.display())]
     Incompatible { path: PathBuf, why: String },
 

@@ -86,9 +86,10 @@ struct MatchTable {
 }
 
 fn not_a_table(path: &Path, why: &str) -> Error {
-    Error::NotHashed {
+    Error::NotOutput {
         path: path.to_path_buf(),
-        why: format!("not a blindmatch match table: {why}"),
+        what: "a blindmatch match table",
+        why: why.to_string(),
     }
 }
 

@@ -90,9 +90,21 @@ pub struct AssignmentSummary {
 impl Summary {
     pub fn load(path: &Path) -> Result<Summary> {
         let bytes = std::fs::read(path).map_err(Error::io(path))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::NotHashed {
+        // serde_json's messages can quote the file; say what is wrong and where, only.
+        serde_json::from_slice(&bytes).map_err(|e| Error::NotOutput {
             path: path.to_path_buf(),
-            why: format!("not a merge summary ({e})"),
+            what: "a merge summary",
+            why: match e.classify() {
+                serde_json::error::Category::Eof => "it is cut short".to_string(),
+                serde_json::error::Category::Syntax => {
+                    format!("not valid JSON at line {} column {}", e.line(), e.column())
+                }
+                _ => format!(
+                    "a field is missing or of the wrong type at line {} column {}",
+                    e.line(),
+                    e.column()
+                ),
+            },
         })
     }
 }

@@ -135,3 +135,27 @@ fn a_killed_run_leaves_no_output_and_the_next_run_sweeps_its_litter() {
     assert!(wd.path("round/summary.json").exists());
     assert_eq!(litter(&wd, "."), Vec::<String>::new());
 }
+
+/// A cut-short `summary.json` is named for what it is, not as a hashed file, and nothing
+/// of its content is quoted.
+#[test]
+fn a_truncated_summary_is_called_that() {
+    let wd = Workdir::new();
+    wd.write("members.csv", "email\nann@example.org\nbo@example.org\n");
+    wd.hash("members.csv", "h.csv", "o", &[]);
+    wd.run(&["merge", "h.csv", "-o", "out"]);
+    let summary = wd.read("out/summary.json");
+    wd.write("out/summary.json", &summary[..summary.len() / 2]);
+    let err = wd.fail(&["report", "out"]);
+    assert!(
+        err.contains("not a merge summary") && err.contains("cut short"),
+        "{err}"
+    );
+    assert!(!err.contains("hashed file"), "{err}");
+    wd.write("out/summary.json", "{\"people\": \"Quillfeather\"}");
+    let err = wd.fail(&["report", "out"]);
+    assert!(
+        err.contains("wrong type") && !err.contains("Quillfeather"),
+        "{err}"
+    );
+}
