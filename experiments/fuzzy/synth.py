@@ -178,7 +178,8 @@ def make_world(n_voters, seed=1):
     persons = []
     hid = 0
     year = 2026
-    while sum(1 for p in persons if p["registered"]) < n_voters:
+    n_reg = 0
+    while n_reg < n_voters:
         hid += 1
         addr = new_addr()
         size = r.choices([1, 2, 3, 4, 5], [28, 35, 16, 13, 8])[0]
@@ -222,6 +223,7 @@ def make_world(n_voters, seed=1):
                            p["first"] + p["last"][:1] + str(r.randint(100, 999)) + "@" + r.choice(["work.org", "outlook.com", "uni.edu"])]
             p["old_addr"] = None
             persons.append(p)
+            n_reg += p["registered"]
     # moves: the voter file keeps the old address for 12% of people (a new address in the org lists)
     for p in persons:
         if r.random() < 0.12:
