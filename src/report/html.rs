@@ -280,6 +280,10 @@ fn upset(r: &Report, out: &mut String) {
     let mut svg = Svg::new(width, height);
     let largest = r.largest_shown(order.iter().map(|&i| f.sets[i].1));
     let bar_len = bars_h - 30.0;
+    for row in (0..f.orgs.len()).step_by(2) {
+        let y = top + 10.0 + row_h * row as f64;
+        svg.rect(size_w, y, width - size_w - 4.0, row_h, "band", "");
+    }
     for (col, &i) in order.iter().enumerate() {
         let (members, id) = &f.sets[i];
         let x = left + col_w * col as f64;
@@ -300,32 +304,28 @@ fn upset(r: &Report, out: &mut String) {
         };
         svg.rect(x + 4.0, y, col_w - 8.0, h, class, &title);
         svg.turned_text(x + col_w / 2.0 + 3.0, y - 4.0, -60, "small", &label);
-        // The dot matrix.
+        // The dot matrix: a line joining the column's lists, then the dots.
+        let dot_y = |m: usize| top + 10.0 + row_h * m as f64 + row_h / 2.0;
+        if let (Some(&lo), Some(&hi)) = (members.first(), members.last()) {
+            if hi > lo {
+                svg.line(x + col_w / 2.0, dot_y(lo), x + col_w / 2.0, dot_y(hi), "link");
+            }
+        }
         for row in 0..f.orgs.len() {
-            let cy = top + 10.0 + row_h * row as f64 + row_h / 2.0;
             let on = members.contains(&row);
             svg.circle(
                 x + col_w / 2.0,
-                cy,
+                dot_y(row),
                 6.5,
                 if on { "on" } else { "off" },
                 if on { &title } else { "" },
             );
         }
-        if let (Some(&lo), Some(&hi)) = (members.first(), members.last()) {
-            if hi > lo {
-                let y = |m: usize| top + 10.0 + row_h * m as f64 + row_h / 2.0;
-                svg.line(x + col_w / 2.0, y(lo), x + col_w / 2.0, y(hi), "link");
-            }
-        }
     }
-    // Rows: band, org label, list size.
+    // Rows: org label and list size.
     let largest_org = r.largest_shown(f.org_people.iter().copied());
     for (row, org) in f.orgs.iter().enumerate() {
         let y = top + 10.0 + row_h * row as f64;
-        if row % 2 == 0 {
-            svg.rect(size_w, y, width - size_w - 4.0, row_h, "band", "");
-        }
         svg.text(left - 8.0, y + row_h / 2.0 + 4.0, Anchor::End, "", org);
         let id = f.org_people[row];
         let label = r.count_text(id);
@@ -380,7 +380,7 @@ fn heatmap(r: &Report, out: &mut String) {
          column org's list. Read across a row to see where an org's people also are.</p>\n",
     );
     let (label_w, cell, head_h) = (160.0, 64.0, 110.0);
-    let width = label_w + cell * n as f64 + 10.0;
+    let width = label_w + cell * n as f64 + 100.0;
     let height = head_h + cell * n as f64 + 10.0;
     let mut svg = Svg::new(width, height);
     for (j, org) in f.orgs.iter().enumerate() {
