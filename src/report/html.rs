@@ -69,6 +69,7 @@ table { border-collapse: collapse; margin: 6px 0 18px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 3px 10px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 thead th { cursor: pointer; background: #f3f5f8; position: sticky; top: 0; }
+thead th.down::after { content: " \2193"; } thead th.up::after { content: " \2191"; }
 details > summary { cursor: pointer; color: var(--bar); }
 @media print {
   body { max-width: none; padding: 0; font-size: 12px; }
@@ -87,7 +88,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     th.addEventListener("click", function () {
       var body = table.tBodies[0];
       var rows = Array.prototype.slice.call(body.rows);
-      var down = th.getAttribute("data-sorted") !== "down";
+      var down = th.className !== "down";
       var key = function (row) {
         var t = row.cells[col].textContent.trim();
         var n = parseFloat(t.replace(/[,%]/g, ""));
@@ -102,8 +103,8 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
         if (y === null) { return -1; }
         return down ? y - x : x - y;
       });
-      table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("data-sorted"); });
-      th.setAttribute("data-sorted", down ? "down" : "up");
+      table.querySelectorAll("thead th").forEach(function (h) { h.className = ""; });
+      th.className = down ? "down" : "up";
       rows.forEach(function (row) { body.appendChild(row); });
     });
   });
@@ -308,7 +309,13 @@ fn upset(r: &Report, out: &mut String) {
         let dot_y = |m: usize| top + 10.0 + row_h * m as f64 + row_h / 2.0;
         if let (Some(&lo), Some(&hi)) = (members.first(), members.last()) {
             if hi > lo {
-                svg.line(x + col_w / 2.0, dot_y(lo), x + col_w / 2.0, dot_y(hi), "link");
+                svg.line(
+                    x + col_w / 2.0,
+                    dot_y(lo),
+                    x + col_w / 2.0,
+                    dot_y(hi),
+                    "link",
+                );
             }
         }
         for row in 0..f.orgs.len() {

@@ -10,3 +10,4 @@ mod independent;
 mod keygen;
 mod merge;
 mod privacy;
+mod report;
