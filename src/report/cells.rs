@@ -13,8 +13,8 @@
 //!    visible ones are constants) finds every hidden count that some combination of
 //!    relations pins down, however long the chain (a precinct is its congressional district
 //!    less the house districts that make up the rest of it), and the shown counts each such
-//!    combination uses; the shown count used by the most of them is hidden, and the two
-//!    steps run again.
+//!    combination uses; a greedy cover hides few shown counts that break them all, and the
+//!    two steps run again.
 //!
 //! The elimination works modulo the prime 2^61 - 1, so it needs no big numbers: a
 //! combination that works over the rationals works modulo the prime unless the prime divides
@@ -95,21 +95,30 @@ impl Cells {
             if derivations.is_empty() {
                 break;
             }
-            // One count per round, the one that breaks the most derivations (the smallest
-            // among equals): hiding one per derivation would hide far more than needed.
-            let mut uses: BTreeMap<CellId, usize> = BTreeMap::new();
-            for (_, shown) in &derivations {
-                for &c in shown {
+            // Break every derivation found, hiding as few counts as a greedy cover can:
+            // the count used by the most derivations (the smallest among equals), then the
+            // same among the derivations it leaves, and so on. Hiding one count per
+            // derivation would hide far more than needed.
+            let mut open: Vec<Vec<CellId>> = derivations.into_iter().map(|(_, s)| s).collect();
+            let mut hid_any = false;
+            while !open.is_empty() {
+                let mut uses: BTreeMap<CellId, usize> = BTreeMap::new();
+                for &c in open.iter().flatten() {
                     *uses.entry(c).or_default() += 1;
                 }
+                let Some((next, _)) = uses
+                    .into_iter()
+                    .min_by_key(|&(c, n)| (std::cmp::Reverse(n), self.values[c], c))
+                else {
+                    // Derived from no shown count at all: the relations force it to zero.
+                    break;
+                };
+                self.hidden[next] = true;
+                hid_any = true;
+                open.retain(|shown| !shown.contains(&next));
             }
-            match uses
-                .into_iter()
-                .min_by_key(|&(c, n)| (std::cmp::Reverse(n), self.values[c], c))
-            {
-                Some((next, _)) => self.hidden[next] = true,
-                // Derived from no shown count at all: the relations force it to zero.
-                None => break,
+            if !hid_any {
+                break;
             }
         }
     }

@@ -41,7 +41,7 @@ h3 { font-size: 16px; margin: 20px 0 4px; }
 p.note, p.legend, footer { color: var(--muted); font-size: 13px; margin: 4px 0 10px; }
 p.legend { border-left: 3px solid var(--bar); padding-left: 8px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 16px; }
-.card { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; min-width: 150px; }
+.card { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; flex: 1 1 130px; }
 .card .v { font-size: 24px; font-weight: 600; }
 .card .k { color: var(--muted); font-size: 13px; }
 .card .p { color: var(--muted); font-size: 13px; }
