@@ -263,11 +263,12 @@ impl Cells {
             for v in m[rank].iter_mut() {
                 *v /= pivot;
             }
-            for i in 0..m.len() {
-                if i != rank && m[i][j].abs() > 1e-12 {
-                    let f = m[i][j];
-                    for jj in 0..hidden.len() {
-                        m[i][jj] -= f * m[rank][jj];
+            let pivot_row = m[rank].clone();
+            for (i, row) in m.iter_mut().enumerate() {
+                if i != rank && row[j].abs() > 1e-12 {
+                    let f = row[j];
+                    for (v, p) in row.iter_mut().zip(&pivot_row) {
+                        *v -= f * p;
                     }
                 }
             }
