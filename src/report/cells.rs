@@ -89,18 +89,24 @@ impl Cells {
         for (value, hidden) in self.values.iter().zip(self.hidden.iter_mut()) {
             *hidden = *value < k;
         }
-        loop {
-            self.quick_rule();
-            let derivations = self.derivations();
-            if derivations.is_empty() {
-                break;
+        self.quick_rule();
+        // The elimination is done once and then kept up to date: hiding a count only adds
+        // a column to it.
+        let mut echelon = self.echelon();
+        let mut columns: Vec<Vec<(usize, u64)>> = vec![Vec::new(); self.values.len()];
+        for (i, terms) in self.relations.iter().enumerate() {
+            for &(c, k) in terms {
+                columns[c].push((i, modp(k)));
             }
+        }
+        loop {
+            let derivations = self.derivations_in(&echelon);
             // Break every derivation found, hiding as few counts as a greedy cover can:
             // the count used by the most derivations (the smallest among equals), then the
             // same among the derivations it leaves, and so on. Hiding one count per
             // derivation would hide far more than needed.
             let mut open: Vec<Vec<CellId>> = derivations.into_iter().map(|(_, s)| s).collect();
-            let mut hid_any = false;
+            let mut newly = Vec::new();
             while !open.is_empty() {
                 let mut uses: BTreeMap<CellId, usize> = BTreeMap::new();
                 for &c in open.iter().flatten() {
@@ -114,17 +120,28 @@ impl Cells {
                     break;
                 };
                 self.hidden[next] = true;
-                hid_any = true;
+                newly.push(next);
                 open.retain(|shown| !shown.contains(&next));
             }
-            if !hid_any {
+            if newly.is_empty() {
                 break;
+            }
+            newly.extend(self.quick_rule());
+            // Adding a column visits every row; past a handful, starting afresh is cheaper.
+            if newly.len() > 6 {
+                echelon = self.echelon();
+            } else {
+                for cell in newly {
+                    echelon.hide(cell, &columns[cell]);
+                }
             }
         }
     }
 
     /// Until nothing changes, one more hidden count in every relation with exactly one.
-    fn quick_rule(&mut self) {
+    /// Returns the counts it hid.
+    fn quick_rule(&mut self) -> Vec<CellId> {
+        let mut hid = Vec::new();
         loop {
             let mut changed = false;
             for terms in &self.relations {
@@ -133,11 +150,12 @@ impl Cells {
                 }
                 if let Some(next) = self.smallest_visible(terms.iter().map(|(c, _)| *c)) {
                     self.hidden[next] = true;
+                    hid.push(next);
                     changed = true;
                 }
             }
             if !changed {
-                break;
+                return hid;
             }
         }
     }
@@ -148,13 +166,9 @@ impl Cells {
             .min_by_key(|&c| (self.values[c], c))
     }
 
-    /// Every hidden count that a combination of relations determines from shown counts,
-    /// with the shown counts that combination uses: hiding any one of them breaks it.
-    ///
-    /// The relations restricted to hidden counts are brought to reduced row echelon form,
-    /// each row remembering which combination of relations made it; a hidden count is
-    /// determined exactly when one row names it alone.
-    fn derivations(&self) -> Vec<(CellId, Vec<CellId>)> {
+    /// The relations restricted to hidden counts (the shown ones are constants), in
+    /// reduced row echelon form.
+    fn echelon(&self) -> Echelon {
         let mut rows: Vec<(Row, Row)> = self
             .relations
             .iter()
@@ -167,7 +181,6 @@ impl Cells {
                     .collect();
                 (row, Row::from([(i, 1)]))
             })
-            .filter(|(row, _)| !row.is_empty())
             .collect();
         // Short (local) relations first keeps the rows sparse.
         rows.sort_by_key(|(r, _)| r.len());
@@ -175,6 +188,19 @@ impl Cells {
         for (row, combination) in rows {
             echelon.add(row, combination);
         }
+        echelon
+    }
+
+    /// Every hidden count that a combination of relations determines from shown counts,
+    /// with the shown counts that combination uses: hiding any one of them breaks it.
+    #[cfg(test)]
+    fn derivations(&self) -> Vec<(CellId, Vec<CellId>)> {
+        self.derivations_in(&self.echelon())
+    }
+
+    /// A hidden count is determined exactly when one row of the echelon form names it
+    /// alone; the row's combination of relations says which shown counts determine it.
+    fn derivations_in(&self, echelon: &Echelon) -> Vec<(CellId, Vec<CellId>)> {
         let mut found: Vec<(CellId, Vec<CellId>)> = echelon
             .rows
             .iter()
@@ -335,6 +361,9 @@ struct Echelon {
     pivot_row: HashMap<CellId, usize>,
     /// For each non-pivot count, the rows naming it.
     rows_with: HashMap<CellId, BTreeSet<usize>>,
+    /// Combinations of relations that name no hidden count (the shown counts they add up
+    /// are consistent by themselves); hiding a count they name can make it derivable.
+    null: Vec<Row>,
 }
 
 impl Echelon {
@@ -358,6 +387,7 @@ impl Echelon {
             .copied()
             .min_by_key(|c| (self.rows_with.get(c).map_or(0, BTreeSet::len), *c))
         else {
+            self.null.push(combination);
             return;
         };
         let scale = inverse(row[&pivot]);
@@ -385,6 +415,44 @@ impl Echelon {
         self.pivot_row.insert(pivot, index);
         self.rows.push(row);
         self.combinations.push(combination);
+    }
+
+    /// A count became hidden: its column (relation, coefficient) joins the form. Each
+    /// row's entry in it is the row's combination applied to the column. If a null
+    /// combination gets a nonzero entry, it is a new pivot row naming the count alone
+    /// (the count is derivable) and the count is eliminated from every other row;
+    /// otherwise the count is one more non-pivot column of the rows that name it.
+    fn hide(&mut self, cell: CellId, column: &[(usize, u64)]) {
+        let entry = |combination: &Row| {
+            column.iter().fold(0, |acc, (i, k)| {
+                (acc + combination.get(i).map_or(0, |&y| mul(y, *k))) % P
+            })
+        };
+        if let Some(z) = self.null.iter().position(|y| entry(y) != 0) {
+            let mut pivot = self.null.swap_remove(z);
+            let scale = inverse(entry(&pivot));
+            for v in pivot.values_mut() {
+                *v = mul(*v, scale);
+            }
+            for y in self.null.iter_mut().chain(self.combinations.iter_mut()) {
+                let f = entry(y);
+                if f != 0 {
+                    subtract(y, f, &pivot);
+                }
+            }
+            self.pivot_row.insert(cell, self.rows.len());
+            self.rows.push(Row::from([(cell, 1)]));
+            self.combinations.push(pivot);
+        } else {
+            for (r, (row, combination)) in self.rows.iter_mut().zip(&self.combinations).enumerate()
+            {
+                let f = entry(combination);
+                if f != 0 {
+                    row.insert(cell, f);
+                    self.rows_with.entry(cell).or_default().insert(r);
+                }
+            }
+        }
     }
 }
 
@@ -478,6 +546,48 @@ mod tests {
         c.suppress(5);
         assert!(c.hidden[u] || c.hidden[t]);
         assert!(c.is_sound());
+    }
+
+    #[test]
+    fn hiding_counts_one_by_one_agrees_with_eliminating_afresh() {
+        // Two districts of three precincts, each with two tiers; totals everywhere.
+        let mut c = Cells::default();
+        let mut cells = Vec::new();
+        for d in 0..2 {
+            let total = c.id(&format!("d{d}"), 100 + d);
+            let mut parts = Vec::new();
+            for p in 0..3 {
+                let t1 = c.id(&format!("d{d}p{p}t1"), 5 + 7 * p + d);
+                let t2 = c.id(&format!("d{d}p{p}t2"), 20 + 3 * p);
+                let people = c.id(&format!("d{d}p{p}"), 25 + 10 * p + d);
+                c.group(vec![t1, t2], people);
+                parts.push(people);
+                cells.extend([t1, t2, people]);
+            }
+            c.group(parts, total);
+            cells.push(total);
+        }
+        let all = c.id("all", 201);
+        let totals = vec![c.id("d0", 0), c.id("d1", 0)];
+        c.group(totals, all);
+        let mut columns: Vec<Vec<(usize, u64)>> = vec![Vec::new(); c.values.len()];
+        for (i, terms) in c.relations.iter().enumerate() {
+            for &(cell, k) in terms {
+                columns[cell].push((i, modp(k)));
+            }
+        }
+        let mut echelon = c.echelon();
+        for (step, &cell) in cells.iter().enumerate().filter(|(i, _)| i % 3 != 1) {
+            c.hidden[cell] = true;
+            echelon.hide(cell, &columns[cell]);
+            let fresh: Vec<CellId> = c.derivations().into_iter().map(|(h, _)| h).collect();
+            let kept: Vec<CellId> = c
+                .derivations_in(&echelon)
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect();
+            assert_eq!(kept, fresh, "after {step} hidden");
+        }
     }
 
     #[test]

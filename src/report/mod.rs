@@ -259,10 +259,12 @@ impl Report {
             .collect();
         buckets.sort_unstable();
         let mut parts = Vec::new();
+        let mut weighted: Vec<(CellId, i64)> = Vec::new();
         let mut rows = Vec::new();
         for (n, v) in buckets {
             let id = c.id(&format!("lists/{n}"), v);
             parts.push(id);
+            weighted.push((id, n as i64));
             rows.push(vec![
                 text(n.to_string()),
                 Cell::Count(id),
@@ -273,15 +275,6 @@ impl Report {
         // Every person is counted once per list: the orgs' people add up to sum(k * lists[k]);
         // people on one list add up to lists[1]; with three orgs, inclusion-exclusion gives
         // each org's exclusive count from its people, its two overlaps and lists[3].
-        let mut weighted: Vec<(CellId, i64)> = s
-            .lists
-            .iter()
-            .filter_map(|(n, v)| {
-                n.parse::<i64>()
-                    .ok()
-                    .map(|k| (c.id(&format!("lists/{n}"), *v), k))
-            })
-            .collect();
         weighted.extend(labels.iter().map(|o| (org_people(&mut c, o), -1)));
         c.relation(weighted);
         let list_id = |c: &mut Cells, n: &str| {
