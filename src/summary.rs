@@ -29,6 +29,11 @@ pub struct Summary {
     pub exclusive: BTreeMap<String, u64>,
     /// People by the number of lists they are on ("1", "2", ...).
     pub lists: BTreeMap<String, u64>,
+    /// People by the exact set of lists they are on, keyed by the orgs' labels joined with
+    /// `+` in label order ("tenants-united+union-local-1"); only non-empty sets appear.
+    /// The exclusive counts, the overlaps and the lists histogram are sums of these.
+    #[serde(default)]
+    pub intersections: BTreeMap<String, u64>,
     /// Voter-file matching; absent when no voter file was given.
     pub voter: Option<VoterSummary>,
     /// For each kept voter-file column: value -> counts over matched people.

@@ -2,6 +2,7 @@
 //! real `blindmatch` binary there (the xsv / ripgrep "workdir" style).
 
 mod assign;
+mod browser;
 mod consortium;
 mod workdir;
 
@@ -14,3 +15,4 @@ mod layouts;
 mod merge;
 mod ods;
 mod privacy;
+mod report;
