@@ -137,7 +137,13 @@ pub fn report_summary(data: &[u8]) {
     };
     for k in [1, 10] {
         let report = Report::build(&summary, k);
-        for format in [Format::Table, Format::Csv, Format::Json, Format::Markdown] {
+        for format in [
+            Format::Table,
+            Format::Csv,
+            Format::Json,
+            Format::Markdown,
+            Format::Html,
+        ] {
             let _ = report.render(format);
         }
     }

@@ -95,8 +95,22 @@ pub struct AssignmentSummary {
 impl Summary {
     pub fn load(path: &Path) -> Result<Summary> {
         let bytes = std::fs::read(path).map_err(Error::io(path))?;
+        let summary = Self::parse(&bytes, path)?;
+        if !counts_in_range(&serde_json::to_value(&summary).unwrap_or_default()) {
+            return Err(Error::NotOutput {
+                path: path.to_path_buf(),
+                what: "a merge summary",
+                why: format!(
+                    "a count is above {MAX_COUNT}, larger than any list: the file is damaged"
+                ),
+            });
+        }
+        Ok(summary)
+    }
+
+    fn parse(bytes: &[u8], path: &Path) -> Result<Summary> {
         // serde_json's messages can quote the file; say what is wrong and where, only.
-        serde_json::from_slice(&bytes).map_err(|e| Error::NotOutput {
+        serde_json::from_slice(bytes).map_err(|e| Error::NotOutput {
             path: path.to_path_buf(),
             what: "a merge summary",
             why: match e.classify() {
@@ -111,5 +125,19 @@ impl Summary {
                 ),
             },
         })
+    }
+}
+
+/// The largest count a summary may hold. Far above any real list, and low enough that the
+/// report's sums of many counts cannot overflow: counts read from a file are checked once,
+/// here, instead of trusting every addition downstream.
+pub const MAX_COUNT: u64 = 1 << 48;
+
+fn counts_in_range(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) => n.as_u64().is_none_or(|n| n <= MAX_COUNT),
+        serde_json::Value::Array(items) => items.iter().all(counts_in_range),
+        serde_json::Value::Object(map) => map.values().all(counts_in_range),
+        _ => true,
     }
 }
