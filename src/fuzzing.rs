@@ -190,8 +190,11 @@ pub fn normalize_value(data: &[u8]) {
     }
 }
 
+/// A fuzz target's entry point.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets by name, for the replay test and the fuzz crate.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("hash_export", hash_export),
     ("hashed_file", hashed_file),
     ("key_file", key_file),
