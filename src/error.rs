@@ -9,11 +9,11 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    /// The OS cause is part of the message (not a `source`), so that it is printed once.
+    #[error("{}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     #[error("{}: CSV read error at row {row}: {why}", path.display())]
@@ -59,6 +59,14 @@ pub enum Error {
     #[error("{}: not a blindmatch hashed file ({why})", path.display())]
     NotHashed { path: PathBuf, why: String },
 
+    /// A file that should be a merge's `summary.json` or an org's match table, and is not.
+    #[error("{}: not {what} ({why})", path.display())]
+    NotOutput {
+        path: PathBuf,
+        what: &'static str,
+        why: String,
+    },
+
     #[error("{}: {why}", path.display())]
     Incompatible { path: PathBuf, why: String },
 
@@ -69,12 +77,12 @@ pub enum Error {
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
-        move |source| Error::Io { path, source }
+        move |cause| Error::Io { path, cause }
     }
 
     /// True when the error is a closed pipe (the reader went away: not a failure).
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 

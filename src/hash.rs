@@ -127,6 +127,7 @@ impl HashPlan {
     /// Reads the header, chooses columns and checks the options.
     pub fn new(options: HashOptions) -> Result<HashPlan> {
         crate::outfile::check_writable(&options.output, options.force)?;
+        crate::outfile::check_not_an_input(&options.output, &[&options.input])?;
         let path = &options.input;
         if !options.keep.is_empty() && options.kind != FileKind::Voters {
             return Err(Error::Usage(

@@ -480,11 +480,9 @@ pub fn parse_row(line: &[u8]) -> std::result::Result<TokenRow<'_>, &'static str>
             }
             start = end + 1;
         } else {
-            let rest = if end >= line.len() {
-                &[][..]
-            } else {
-                &line[end + 1..]
-            };
+            // Always a slice of this line (empty at its end), so callers may locate it
+            // within the buffer the line came from.
+            let rest = line.get(end + 1..).unwrap_or(&line[line.len()..]);
             return Ok(TokenRow {
                 tokens,
                 prefixes,

@@ -115,9 +115,9 @@ impl ConsortiumKey {
 
     /// Loads a key file, refusing one that group or others may access.
     pub fn load(path: &Path) -> Result<ConsortiumKey, Error> {
-        let io = |source| Error::Io {
+        let io = |cause| Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let meta = fs::metadata(path).map_err(io)?;
         check_private(path, &meta)?;
@@ -132,9 +132,9 @@ impl ConsortiumKey {
 
     /// Writes a new key file with mode 0600; never replaces an existing file.
     pub fn save_new(&self, path: &Path) -> Result<(), Error> {
-        let io = |source| Error::Io {
+        let io = |cause| Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut options = fs::OpenOptions::new();
         options.write(true).create_new(true);

@@ -13,6 +13,8 @@
 pub mod assign;
 pub mod demo;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hash;
 pub mod hashfile;
 pub mod index;

@@ -106,9 +106,10 @@ struct MatchTable {
 }
 
 fn not_a_table(path: &Path, why: &str) -> Error {
-    Error::NotHashed {
+    Error::NotOutput {
         path: path.to_path_buf(),
-        why: format!("not a blindmatch match table: {why}"),
+        what: "a blindmatch match table",
+        why: why.to_string(),
     }
 }
 
@@ -250,6 +251,7 @@ const CHUNK_ROWS: usize = 16 * 1024;
 /// Re-hashes the org's export, joins it to the match table and writes the targets file.
 pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport> {
     crate::outfile::check_writable(&opts.output, opts.force)?;
+    crate::outfile::check_not_an_input(&opts.output, &[&opts.input, &opts.matches])?;
     let table = read_match_table(&opts.matches)?;
     if table.fingerprint != key.fingerprint() {
         return Err(Error::Incompatible {

@@ -544,10 +544,27 @@ mod tests {
         use proptest::prelude::*;
 
         proptest! {
+            /// Idempotent except where spec v1 (frozen) trims before it removes gmail dots:
+            /// `". a@gmail.com"` gives `" a@gmail.com"`, whose second pass trims the space.
+            /// The property says exactly that, so it can fail.
             #[test]
-            fn email_is_idempotent(raw in "\\PC{0,30}") {
+            fn email_is_idempotent_unless_dots_hid_whitespace(
+                raw in "\\PC{0,30}|[. ]{0,3}[a-z. ]{0,6}@(gmail\\.com|x\\.org)"
+            ) {
                 if let Ok(once) = run(email, &raw) {
-                    prop_assert_eq!(ok(email, &once), once);
+                    let twice = run(email, &once);
+                    if once.trim() == once {
+                        prop_assert_eq!(twice, Ok(once));
+                    } else {
+                        prop_assert!(raw.to_ascii_lowercase().contains("@gmail.com"));
+                        // The trimmed form, or nothing when only whitespace was left of the
+                        // local part (`". @gmail.com"`).
+                        let trimmed = once.trim().to_string();
+                        prop_assert!(
+                            twice == Ok(trimmed.clone()) || trimmed.starts_with('@'),
+                            "{:?} -> {:?} -> {:?}", raw, once, twice
+                        );
+                    }
                 }
             }
 

@@ -29,6 +29,11 @@ pub struct Summary {
     pub exclusive: BTreeMap<String, u64>,
     /// People by the number of lists they are on ("1", "2", ...).
     pub lists: BTreeMap<String, u64>,
+    /// People by the exact set of lists they are on, keyed by the orgs' labels joined with
+    /// `+` in label order ("tenants-united+union-local-1"); only non-empty sets appear.
+    /// The exclusive counts, the overlaps and the lists histogram are sums of these.
+    #[serde(default)]
+    pub intersections: BTreeMap<String, u64>,
     /// Voter-file matching; absent when no voter file was given.
     pub voter: Option<VoterSummary>,
     /// For each kept voter-file column: value -> counts over matched people.
@@ -93,9 +98,35 @@ pub struct AssignmentSummary {
 impl Summary {
     pub fn load(path: &Path) -> Result<Summary> {
         let bytes = std::fs::read(path).map_err(Error::io(path))?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::NotHashed {
+        let summary = Self::parse(&bytes, path)?;
+        if !counts_in_range(&serde_json::to_value(&summary).unwrap_or_default()) {
+            return Err(Error::NotOutput {
+                path: path.to_path_buf(),
+                what: "a merge summary",
+                why: format!(
+                    "a count is above {MAX_COUNT}, larger than any list: the file is damaged"
+                ),
+            });
+        }
+        Ok(summary)
+    }
+
+    fn parse(bytes: &[u8], path: &Path) -> Result<Summary> {
+        // serde_json's messages can quote the file; say what is wrong and where, only.
+        serde_json::from_slice(bytes).map_err(|e| Error::NotOutput {
             path: path.to_path_buf(),
-            why: format!("not a merge summary ({e})"),
+            what: "a merge summary",
+            why: match e.classify() {
+                serde_json::error::Category::Eof => "it is cut short".to_string(),
+                serde_json::error::Category::Syntax => {
+                    format!("not valid JSON at line {} column {}", e.line(), e.column())
+                }
+                _ => format!(
+                    "a field is missing or of the wrong type at line {} column {}",
+                    e.line(),
+                    e.column()
+                ),
+            },
         })
     }
 }
@@ -136,4 +167,18 @@ pub struct MessengerCount {
     pub none: u64,
     /// The most people one of these messengers writes to.
     pub largest_load: u64,
+}
+
+/// The largest count a summary may hold. Far above any real list, and low enough that the
+/// report's sums of many counts cannot overflow: counts read from a file are checked once,
+/// here, instead of trusting every addition downstream.
+pub const MAX_COUNT: u64 = 1 << 48;
+
+fn counts_in_range(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) => n.as_u64().is_none_or(|n| n <= MAX_COUNT),
+        serde_json::Value::Array(items) => items.iter().all(counts_in_range),
+        serde_json::Value::Object(map) => map.values().all(counts_in_range),
+        _ => true,
+    }
 }

@@ -270,6 +270,13 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     for line in report.render(Format::Table).lines() {
         say(format!("   {line}"))?;
     }
+    let page = dir.join("report.html");
+    blindmatch::outfile::write_file(&page, report.render(Format::Html).as_bytes(), false)?;
+    say("   $ blindmatch report round1 --format html -o report.html".into())?;
+    say(format!(
+        "     the same counts as one page with charts: {} (open it in a browser)",
+        page.display()
+    ))?;
 
     say(format!(
         "\n== 6. {first} joins its own match table to its own list, for one district"

@@ -191,8 +191,26 @@ fn clean(mut cell: &[u8], role: Role) -> &[u8] {
     cell
 }
 
+/// Stands in for a cell holding a control character (a NUL inside an email, a stray escape):
+/// corrupt, so invalid for every kind and counted as such, never hashed as garbage.
+const CORRUPT: &str = "\u{FFFD}";
+
+/// True when the cell holds a control character where none belongs. Line breaks and tabs
+/// are allowed in a street address (a quoted multi-line address field), nowhere else.
+fn has_control(cell: &[u8], role: Role) -> bool {
+    cell.iter().any(|&b| {
+        (b < 0x20 || b == 0x7F) && !(role == Role::Address && matches!(b, b'\n' | b'\r' | b'\t'))
+    })
+}
+
+/// The cell as text: `None` when it is not UTF-8; [`CORRUPT`] when it holds a control
+/// character.
 fn cell_str(record: &csv::ByteRecord, column: usize, role: Role) -> Option<&str> {
-    std::str::from_utf8(clean(record.get(column).unwrap_or_default(), role)).ok()
+    let cell = clean(record.get(column).unwrap_or_default(), role);
+    if has_control(cell, role) {
+        return Some(CORRUPT);
+    }
+    std::str::from_utf8(cell).ok()
 }
 
 impl ColumnMap {
@@ -801,6 +819,29 @@ mod tests {
         let f = det.map.fields(&record, &mut buffers, |_| {});
         assert_eq!(f.address, Some("12 MAIN"));
         assert_eq!(f.zip, Some("02139"));
+    }
+
+    #[test]
+    fn control_characters_make_a_value_invalid() {
+        let h = headers("email,first_name,last_name,zip,address");
+        let det = detect(&h, &[], &Overrides::default(), None).unwrap();
+        let record = csv::ByteRecord::from(vec![
+            &b"a\0b@example.org"[..],
+            b"An\x1bn",
+            b"Lee\0\0",
+            b"02139",
+            b"12 Elm St\r\nApt 3",
+        ]);
+        let mut buffers = CellBuffers::default();
+        let mut undecodable = 0;
+        let f = det.map.fields(&record, &mut buffers, |_| undecodable += 1);
+        assert_eq!(f.email, Some(CORRUPT));
+        assert_eq!(f.first, Some(CORRUPT));
+        assert_eq!(f.last, Some("Lee"), "NUL padding at the end is trimmed");
+        assert_eq!(f.address, Some("12 Elm St\r\nApt 3"));
+        assert_eq!(undecodable, 0, "corrupt is not undecodable");
+        let mut out = String::new();
+        assert!(normalize::email(CORRUPT, &mut out).is_err());
     }
 
     #[test]

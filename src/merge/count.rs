@@ -14,6 +14,14 @@ pub(super) fn bits(mask: u64) -> impl Iterator<Item = usize> {
     })
 }
 
+/// The key of an exact intersection in summary.json: its orgs' labels, joined with `+`.
+fn intersection_key(labels: &[String], mask: u64) -> String {
+    bits(mask)
+        .map(|i| labels[i].as_str())
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
 pub(super) fn org_labels(orgs: &[Input]) -> Vec<String> {
     orgs.iter().map(|o| o.meta.org.to_string()).collect()
 }
@@ -46,6 +54,7 @@ pub(super) fn summarize(
     let mut overlap = vec![vec![0u64; n_orgs]; n_orgs];
     let mut exclusive = vec![0u64; n_orgs];
     let mut lists: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut intersections: HashMap<u64, u64> = HashMap::new();
     let mut voter = VoterSummary::default();
     // Per kept column, per interned value: people, people per org, people per tier.
     let value_counts = |c: usize| voters.map_or(0, |h| h.values[c].len());
@@ -61,6 +70,7 @@ pub(super) fn summarize(
         let mask = people.orgs[p];
         let lists_on = mask.count_ones();
         *lists.entry(lists_on).or_default() += 1;
+        *intersections.entry(mask).or_default() += 1;
         if lists_on == 1 {
             exclusive[mask.trailing_zeros() as usize] += 1;
         }
@@ -161,6 +171,10 @@ pub(super) fn summarize(
             .collect(),
         exclusive: named(&exclusive),
         lists: lists.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        intersections: intersections
+            .into_iter()
+            .map(|(mask, n)| (intersection_key(&labels, mask), n))
+            .collect(),
         voter: voters.map(|_| voter),
         geography,
         suppressed: people.suppressed.iter().filter(|&&s| s).count() as u64,

@@ -164,6 +164,19 @@ fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input
     if !opts.force && opts.out_dir.exists() {
         return Err(Error::OutputExists(opts.out_dir.clone()));
     }
+    if let Ok(out) = opts.out_dir.canonicalize() {
+        let inputs = opts.orgs.iter().chain(&opts.voters).chain(&opts.suppress);
+        for input in inputs {
+            if input.canonicalize().is_ok_and(|i| i.starts_with(&out)) {
+                return Err(Error::Usage(format!(
+                    "{} is inside the output directory {}, which --force would replace: \
+                     choose another output directory",
+                    input.display(),
+                    opts.out_dir.display()
+                )));
+            }
+        }
+    }
     let open = |path: &PathBuf, want: FileKind| -> Result<Input> {
         let meta = hashfile::read_metadata(path)?;
         if meta.kind != want {
@@ -328,8 +341,9 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    crate::outfile::sweep_litter(&parent);
     let staging_dir = tempfile::Builder::new()
-        .prefix(".blindmatch-merge-")
+        .prefix(&crate::outfile::temp_prefix("merge-"))
         .tempdir_in(&parent)
         .map_err(Error::io(&parent))?;
     fs::create_dir(staging_dir.path().join("orgs")).map_err(Error::io(staging_dir.path()))?;

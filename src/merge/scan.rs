@@ -218,8 +218,11 @@ pub(super) fn scan_voters(
                     if hits.geo_of_voter.contains_key(&row) {
                         continue;
                     }
-                    let start = at - block_at;
-                    let values = split_kept(&block.data[start..start + len], width);
+                    let cells = at
+                        .checked_sub(block_at)
+                        .and_then(|start| block.data.get(start..start + len))
+                        .unwrap_or_default();
+                    let values = split_kept(cells, width);
                     let ids = values
                         .into_iter()
                         .enumerate()

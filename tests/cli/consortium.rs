@@ -310,6 +310,7 @@ impl Model {
         let mut overlap = vec![vec![0u64; n]; n];
         let mut exclusive = vec![0u64; n];
         let mut lists: BTreeMap<String, u64> = BTreeMap::new();
+        let mut intersections: BTreeMap<String, u64> = BTreeMap::new();
         let mut org_matched = vec![0u64; n];
         let mut org_ambiguous = vec![0u64; n];
         let (mut matched, mut ambiguous, mut unmatched) = (0u64, 0u64, 0u64);
@@ -320,6 +321,8 @@ impl Model {
             BTreeMap::new();
         for (p, orgs) in self.person_orgs.iter().enumerate() {
             *lists.entry(orgs.len().to_string()).or_default() += 1;
+            let key: Vec<&str> = orgs.iter().map(|&o| self.labels[o].as_str()).collect();
+            *intersections.entry(key.join("+")).or_default() += 1;
             if orgs.len() == 1 {
                 exclusive[*orgs.iter().next().unwrap()] += 1;
             }
@@ -384,6 +387,7 @@ impl Model {
             "overlap": overlap,
             "exclusive": named(&exclusive),
             "lists": lists,
+            "intersections": intersections,
             "voter": {"matched": matched, "ambiguous": ambiguous, "unmatched": unmatched, "by_pass": by_pass},
             "geography": geography,
             "suppressed": self.suppressed.iter().filter(|&&s| s).count(),

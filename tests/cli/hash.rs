@@ -95,6 +95,24 @@ fn the_columns_used_are_reported() {
     assert!(stderr.contains("<- 'Zip/Postal Code'"), "{stderr}");
     assert!(stderr.contains("<- 'Cell Phone'"), "{stderr}");
     assert!(stderr.contains("layout: Salsa"), "{stderr}");
+    // A file of no known layout: found by names; a mailing-only address and an age are
+    // used and ignored respectively, with a warning each, naming columns and never values.
+    wd.write(
+        "other.csv",
+        "E-mail,Given Name,Surname,Mailing Street,Mailing Zip,Age\nx@y.org,Ann,Lee,1 Elm,02139,44\n",
+    );
+    let stderr = wd.hash("other.csv", "p.csv", "org", &[]);
+    assert!(stderr.contains("not a known one"), "{stderr}");
+    assert!(stderr.contains("<- 'Mailing Street'"), "{stderr}");
+    assert!(
+        stderr.contains("'Mailing Street', a mailing/billing column"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("column 'Age' is an age"), "{stderr}");
+    assert!(
+        !stderr.contains("Elm") && !stderr.contains("44"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--dob-col"), "{stderr}");
 }
 
@@ -464,4 +482,62 @@ fn suppression_files_are_marked() {
     wd.write("u.csv", "Email Address\nstop@example.org\n");
     wd.hash("u.csv", "s.csv", "org", &["--kind", "suppression"]);
     assert_eq!(Hashed::parse(&wd.read("s.csv")).meta("kind"), "suppression");
+}
+
+#[test]
+fn utf16_without_a_bom_and_control_characters_are_not_silent_garbage() {
+    let wd = Workdir::new();
+    let text = "email\tfirst_name\tlast_name\tzip\r\nann@example.org\tAnn\tLee\t02139\r\n";
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    wd.write("plain.tsv", text);
+    wd.write("nobom.tsv", no_bom);
+    wd.hash("plain.tsv", "a.csv", "o", &[]);
+    let stderr = wd.hash("nobom.tsv", "b.csv", "o", &[]);
+    assert!(stderr.contains("UTF-16LE (detected"), "{stderr}");
+    let (a, b) = (
+        Hashed::parse(&wd.read("a.csv")),
+        Hashed::parse(&wd.read("b.csv")),
+    );
+    assert_eq!(a.rows, b.rows, "read the same as UTF-8");
+    assert_eq!(b.tokens("email").len(), 1);
+    // A NUL or escape inside an identifier makes it invalid, counted as such.
+    wd.write(
+        "ctl.csv",
+        b"email,first_name,last_name,zip\nann\0x@example.org,Ann,Lee,02139\nbo@example.org,B\x1bo,Lee,02139\n",
+    );
+    let stderr = wd.hash("ctl.csv", "c.csv", "o", &["--report-invalid"]);
+    let c = Hashed::parse(&wd.read("c.csv"));
+    assert_eq!(c.tokens("email").len(), 1, "{stderr}");
+    assert_eq!(c.tokens("name_zip").len(), 1, "{stderr}");
+    assert!(stderr.contains("email invalid at rows: 2"), "{stderr}");
+    assert!(stderr.contains("name_zip invalid at rows: 3"), "{stderr}");
+}
+
+#[test]
+fn force_never_replaces_an_input_of_the_same_run() {
+    let wd = Workdir::new();
+    let export = "email,zip\nann@example.org,02139\n";
+    wd.write("members.csv", export);
+    let err = wd.fail(&wd.hash_args("o", &["members.csv", "-o", "./members.csv", "--force"]));
+    assert!(err.contains("also an input"), "{err}");
+    assert_eq!(
+        wd.read_string("members.csv"),
+        export,
+        "the export is untouched"
+    );
+    wd.hash("members.csv", "h.csv", "o", &[]);
+    wd.run(&["merge", "h.csv", "-o", "out"]);
+    std::fs::copy(wd.path("h.csv"), wd.path("out/h.csv")).unwrap();
+    let err = wd.fail(&["merge", "out/h.csv", "-o", "out", "--force"]);
+    assert!(err.contains("inside the output directory"), "{err}");
+    assert!(wd.path("out/h.csv").exists());
+}
+
+#[test]
+fn an_os_error_is_told_once() {
+    let wd = Workdir::new();
+    std::fs::create_dir(wd.path("adir")).unwrap();
+    let err = wd.fail(&wd.hash_args("o", &["adir", "-o", "h.csv"]));
+    assert!(err.contains("adir"), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
 }

@@ -2,9 +2,11 @@
 //! real `blindmatch` binary there (the xsv / ripgrep "workdir" style).
 
 mod assign;
+mod browser;
 mod consortium;
 mod workdir;
 
+mod hardening;
 mod hash;
 mod headerless;
 mod independent;
@@ -14,3 +16,4 @@ mod merge;
 mod messengers;
 mod ods;
 mod privacy;
+mod report;

@@ -50,6 +50,7 @@ fn every_summary_number_matches_a_brute_force_computation() {
         "overlap",
         "exclusive",
         "lists",
+        "intersections",
         "geography",
     ] {
         assert_eq!(got[field], want[field], "summary field {field}");
@@ -550,6 +551,12 @@ fn the_demo_runs_end_to_end() {
         assert!(text.contains(step), "{step}\n{text}");
     }
     assert!(wd.path("d/round1/summary.json").exists());
+    // The page is written beside the other outputs, and its path printed.
+    assert!(text.contains("d/report.html"), "{text}");
+    assert!(
+        wd.read_string("d/report.html")
+            .starts_with("<!DOCTYPE html>")
+    );
     // Re-running replaces its own directory.
     wd.run(&[
         "demo",

@@ -2,20 +2,28 @@
 //!
 //! A small count can single a person out ("the one member of the tenants' union in precinct
 //! 12 who is also on the party list"), so every count below the threshold K is shown as
-//! `<K`. Suppressing a cell is not enough when it can be recovered by subtraction from a
-//! published total, so counts are registered once each (the same number shown twice is one
-//! cell), additive groups (parts that sum to a total) are declared, and secondary
-//! suppression runs to a fixpoint: a group whose total is visible never has exactly one
-//! hidden part. Percentages are hidden with their numerator or denominator. A largest load
-//! (how many people one messenger writes to) is no sum of anything: it is shown only where
-//! the number of messengers it is the largest of is shown too.
+//! `<K`. Suppressing a cell is not enough when it can be recovered from published totals, so
+//! counts are registered once each (the same number shown twice is one cell) with every
+//! linear relation between them, and secondary suppression ([`cells`]) hides more until no
+//! hidden count can be worked out. Percentages are hidden with their numerator or
+//! denominator. A largest load (how many people one messenger writes to) is no sum of
+//! anything: it is shown only where the number of messengers it is the largest of is shown.
+//!
+//! This module builds the tables (sections of rows) and, beside them, the roles of the
+//! counts the HTML page draws ([`Figures`]); every format renders the same suppressed cells.
+//! `html.rs` lays out the page and `svg.rs` draws its charts.
 
-use std::collections::{BTreeMap, HashMap};
+mod cells;
+mod html;
+mod svg;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
 use crate::summary::{MessengerCount, Summary};
+use cells::{CellId, Cells};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +32,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// One self-contained page: charts drawn as inline SVG, and the tables.
+    Html,
 }
 
 impl std::str::FromStr for Format {
@@ -35,7 +45,8 @@ impl std::str::FromStr for Format {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
             "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err("the format is table, csv, json or markdown".into()),
+            "html" => Ok(Format::Html),
+            _ => Err("the format is table, csv, json, markdown or html".into()),
         }
     }
 }
@@ -45,9 +56,9 @@ impl std::str::FromStr for Format {
 pub enum Cell {
     Text(String),
     /// A registered count.
-    Count(usize),
+    Count(CellId),
     /// A percentage: numerator and denominator counts.
-    Percent(usize, usize),
+    Percent(CellId, CellId),
 }
 
 #[derive(Clone, Debug)]
@@ -57,91 +68,58 @@ pub struct Section {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Registered counts and which are suppressed.
-#[derive(Default)]
-struct Cells {
-    values: Vec<u64>,
-    hidden: Vec<bool>,
-    by_name: HashMap<String, usize>,
-    /// Linear equations between published cells (the cells of each; signs and weights do
-    /// not matter for what can be derived): any one cell follows from all the others.
-    equations: Vec<Vec<usize>>,
-    /// (cell, gate): the cell is hidden whenever the gate is.
-    gates: Vec<(usize, usize)>,
-}
-
-impl Cells {
-    fn id(&mut self, name: &str, value: u64) -> usize {
-        if let Some(&id) = self.by_name.get(name) {
-            return id;
-        }
-        self.values.push(value);
-        self.hidden.push(false);
-        self.by_name.insert(name.to_string(), self.values.len() - 1);
-        self.values.len() - 1
-    }
-
-    /// The parts add up to the total.
-    fn group(&mut self, mut parts: Vec<usize>, total: usize) {
-        if !parts.is_empty() {
-            parts.push(total);
-            self.equation(parts);
-        }
-    }
-
-    /// `cell` is hidden whenever `gate` is. For cells in no equation (a largest load).
-    fn hide_with(&mut self, cell: usize, gate: usize) {
-        self.gates.push((cell, gate));
-    }
-
-    fn equation(&mut self, mut cells: Vec<usize>) {
-        cells.sort_unstable();
-        cells.dedup();
-        if cells.len() > 1 {
-            self.equations.push(cells);
-        }
-    }
-
-    /// Hides counts below `k`, then, until nothing changes, one more cell in every equation
-    /// with exactly one hidden cell (the smallest visible one, so as little as possible is
-    /// lost).
-    fn suppress(&mut self, k: u64) {
-        for (value, hidden) in self.values.iter().zip(self.hidden.iter_mut()) {
-            *hidden = *value < k;
-        }
-        loop {
-            let mut changed = false;
-            for cells in &self.equations {
-                if cells.iter().filter(|&&c| self.hidden[c]).count() != 1 {
-                    continue;
-                }
-                if let Some(next) = cells
-                    .iter()
-                    .copied()
-                    .filter(|&c| !self.hidden[c])
-                    .min_by_key(|&c| (self.values[c], c))
-                {
-                    self.hidden[next] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for &(cell, gate) in &self.gates {
-            if self.hidden[gate] {
-                self.hidden[cell] = true;
-            }
-        }
-    }
-}
-
 /// A report ready to render.
 pub struct Report {
     pub min_cell: u64,
     pub sections: Vec<Section>,
     cells: Cells,
+    figures: Figures,
+}
+
+/// The counts each chart of the HTML page draws, by role: ids of cells that the tables
+/// publish too, so the charts hide exactly what the tables hide.
+#[derive(Default)]
+struct Figures {
+    orgs: Vec<String>,
+    people: CellId,
+    org_people: Vec<CellId>,
+    /// `overlap[a][b]`: people on both lists; the diagonal is each org's people.
+    overlap: Vec<Vec<CellId>>,
+    /// Exact intersections: org indexes (ascending) and count, by size then orgs.
+    sets: Vec<(Vec<usize>, CellId)>,
+    one_list: Option<CellId>,
+    suppressed: Option<CellId>,
+    voter: Option<VoterFigure>,
+    districts: Vec<DistrictFigure>,
+    assignment: Option<AssignmentFigure>,
+}
+
+struct VoterFigure {
+    matched: CellId,
+    ambiguous: CellId,
+    unmatched: CellId,
+    /// Matched people by pass, strongest first.
+    passes: Vec<(String, CellId)>,
+}
+
+struct DistrictFigure {
+    column: String,
+    rows: Vec<DistrictRow>,
+}
+
+struct DistrictRow {
+    value: String,
+    people: CellId,
+    /// Per org (in `Figures::orgs` order): matched people of that org in the district.
+    orgs: Vec<CellId>,
+    /// People on 1, 2, 3+ lists.
+    tiers: [CellId; 3],
+}
+
+struct AssignmentFigure {
+    policy: String,
+    per_org: Vec<(String, CellId)>,
+    total: CellId,
 }
 
 fn count(cells: &mut Cells, name: &str, value: u64) -> Cell {
@@ -163,6 +141,11 @@ impl Report {
             let n = s.orgs.iter().find(|o| o.org == org).map_or(0, |o| o.people);
             c.id(&format!("people/{org}"), n)
         };
+        let mut figures = Figures {
+            orgs: labels.clone(),
+            people,
+            ..Figures::default()
+        };
 
         // Overview.
         let mut rows = vec![
@@ -174,10 +157,9 @@ impl Report {
             ],
         ];
         if s.suppressed > 0 || s.assignment.is_some() {
-            rows.push(vec![
-                text("suppressed (contact = no)"),
-                count(&mut c, "suppressed", s.suppressed),
-            ]);
+            let id = c.id("suppressed", s.suppressed);
+            figures.suppressed = Some(id);
+            rows.push(vec![text("suppressed (contact = no)"), Cell::Count(id)]);
         }
         sections.push(Section {
             title: "Consortium".into(),
@@ -250,6 +232,10 @@ impl Report {
                 crow.push(Cell::Count(id));
                 prow.push(Cell::Percent(id, pa));
             }
+            figures.org_people.push(pa);
+            figures
+                .overlap
+                .push(crow[1..].iter().filter_map(Cell::count_id).collect());
             counts.push(crow);
             percents.push(prow);
         }
@@ -274,52 +260,48 @@ impl Report {
             .collect();
         buckets.sort_unstable();
         let mut parts = Vec::new();
+        let mut weighted: Vec<(CellId, i64)> = Vec::new();
         let mut rows = Vec::new();
         for (n, v) in buckets {
             let id = c.id(&format!("lists/{n}"), v);
             parts.push(id);
+            weighted.push((id, n as i64));
             rows.push(vec![
                 text(n.to_string()),
                 Cell::Count(id),
                 Cell::Percent(id, people),
             ]);
         }
-        c.group(parts.clone(), people);
+        c.group(parts, people);
         // Every person is counted once per list: the orgs' people add up to sum(k * lists[k]);
         // people on one list add up to lists[1]; with three orgs, inclusion-exclusion gives
         // each org's exclusive count from its people, its two overlaps and lists[3].
-        let mut weighted = parts.clone();
-        weighted.extend(labels.iter().map(|o| org_people(&mut c, o)));
-        c.equation(weighted);
+        weighted.extend(labels.iter().map(|o| (org_people(&mut c, o), -1)));
+        c.relation(weighted);
         let list_id = |c: &mut Cells, n: &str| {
             let v = s.lists.get(n).copied().unwrap_or(0);
             c.id(&format!("lists/{n}"), v)
         };
-        let mut exclusives: Vec<usize> = labels
-            .iter()
-            .map(|o| {
-                c.id(
-                    &format!("exclusive/{o}"),
-                    s.exclusive.get(o).copied().unwrap_or(0),
-                )
-            })
-            .collect();
-        exclusives.push(list_id(&mut c, "1"));
-        c.equation(exclusives);
+        let exclusive_id = |c: &mut Cells, o: &str| {
+            let v = s.exclusive.get(o).copied().unwrap_or(0);
+            c.id(&format!("exclusive/{o}"), v)
+        };
+        let exclusives: Vec<CellId> = labels.iter().map(|o| exclusive_id(&mut c, o)).collect();
+        let one = list_id(&mut c, "1");
+        c.group(exclusives, one);
+        figures.one_list = s.lists.contains_key("1").then_some(one);
         if labels.len() == 3 {
             for a in &labels {
-                let mut cells = vec![
-                    org_people(&mut c, a),
-                    c.id(
-                        &format!("exclusive/{a}"),
-                        s.exclusive.get(a).copied().unwrap_or(0),
-                    ),
-                    list_id(&mut c, "3"),
+                // exclusive = people - overlap(a, b) - overlap(a, c) + lists[3]
+                let mut terms = vec![
+                    (exclusive_id(&mut c, a), -1),
+                    (org_people(&mut c, a), 1),
+                    (list_id(&mut c, "3"), 1),
                 ];
                 for b in labels.iter().filter(|b| *b != a) {
-                    cells.push(overlap_id(&mut c, s, a, b));
+                    terms.push((overlap_id(&mut c, s, a, b), -1));
                 }
-                c.equation(cells);
+                c.relation(terms);
             }
         }
         sections.push(Section {
@@ -327,6 +309,59 @@ impl Report {
             columns: vec!["lists".into(), "people".into(), "% of people".into()],
             rows,
         });
+
+        // Exact intersections: people by the exact set of lists they are on. Every count
+        // above is a sum of these, so each such sum is declared.
+        let sets = exact_sets(s, &labels);
+        if !sets.is_empty() {
+            let mut rows = Vec::new();
+            let mut ids = Vec::new();
+            for (members, n) in &sets {
+                let names: Vec<&str> = members.iter().map(|&i| labels[i].as_str()).collect();
+                let name = match members.len() {
+                    1 => format!("exclusive/{}", names[0]),
+                    k if k == labels.len() => format!("lists/{k}"),
+                    _ => format!("set/{}", names.join("+")),
+                };
+                let id = c.id(&name, *n);
+                ids.push((members.clone(), id));
+                rows.push(vec![
+                    text(names.join(" + ")),
+                    Cell::Count(id),
+                    Cell::Percent(id, people),
+                ]);
+            }
+            let containing = |orgs: &[usize]| -> Vec<CellId> {
+                ids.iter()
+                    .filter(|(m, _)| orgs.iter().all(|o| m.contains(o)))
+                    .map(|(_, id)| *id)
+                    .collect()
+            };
+            c.group(containing(&[]), people);
+            for (a, label) in labels.iter().enumerate() {
+                let total = org_people(&mut c, label);
+                c.group(containing(&[a]), total);
+                for (b, other) in labels.iter().enumerate().skip(a + 1) {
+                    let total = overlap_id(&mut c, s, label, other);
+                    c.group(containing(&[a, b]), total);
+                }
+            }
+            for n in s.lists.keys() {
+                let parts = ids
+                    .iter()
+                    .filter(|(m, _)| m.len().to_string() == *n)
+                    .map(|(_, id)| *id)
+                    .collect();
+                let total = list_id(&mut c, n);
+                c.group(parts, total);
+            }
+            figures.sets = ids;
+            sections.push(Section {
+                title: "People by exact set of lists".into(),
+                columns: vec!["lists".into(), "people".into(), "% of people".into()],
+                rows,
+            });
+        }
 
         // Voter file.
         if let Some(v) = &s.voter {
@@ -362,7 +397,17 @@ impl Report {
                     Cell::Percent(id, people),
                 ]);
             }
-            c.group(parts, matched);
+            c.group(parts.clone(), matched);
+            figures.voter = Some(VoterFigure {
+                matched,
+                ambiguous,
+                unmatched,
+                passes: crate::merge::PASSES
+                    .iter()
+                    .map(|k| k.name().to_string())
+                    .zip(parts)
+                    .collect(),
+            });
             sections.push(Section {
                 title: "Voter file".into(),
                 columns: vec!["".into(), "people".into(), "% of people".into()],
@@ -374,6 +419,10 @@ impl Report {
                 let mut rows = Vec::new();
                 let mut people_parts = Vec::new();
                 let mut org_parts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+                let mut figure = DistrictFigure {
+                    column: column.clone(),
+                    rows: Vec::new(),
+                };
                 for (value, geo) in values {
                     let id = c.id(&format!("geo/{column}/{value}"), geo.people);
                     people_parts.push(id);
@@ -393,9 +442,19 @@ impl Report {
                         tier_parts.push(tid);
                         row.push(Cell::Count(tid));
                     }
-                    c.group(tier_parts, id);
+                    c.group(tier_parts.clone(), id);
+                    figure.rows.push(DistrictRow {
+                        value: value.clone(),
+                        people: id,
+                        orgs: row[2..2 + labels.len()]
+                            .iter()
+                            .filter_map(Cell::count_id)
+                            .collect(),
+                        tiers: [tier_parts[0], tier_parts[1], tier_parts[2]],
+                    });
                     rows.push(row);
                 }
+                figures.districts.push(figure);
                 c.group(people_parts, matched);
                 for org in &labels {
                     let total = c.id(&format!("matched/{org}"), {
@@ -465,6 +524,22 @@ impl Report {
                 rows.push(vec![text(org), Cell::Count(id), Cell::Percent(id, tid)]);
             }
             c.group(parts, tid);
+            // Everybody is assigned, opted out, or outside the target districts; with no
+            // target, assigned + opted out = people.
+            if a.outside_target == 0 && a.unassigned_suppressed == s.suppressed {
+                let opted_out = c.id("suppressed", s.suppressed);
+                c.group(vec![tid, opted_out], people);
+            }
+            figures.assignment = Some(AssignmentFigure {
+                policy: a.policy.clone(),
+                per_org: a
+                    .per_org
+                    .keys()
+                    .cloned()
+                    .zip(rows.iter().filter_map(|r| r[1].count_id()))
+                    .collect(),
+                total: tid,
+            });
             rows.push(vec![
                 text("total"),
                 Cell::Count(tid),
@@ -483,27 +558,28 @@ impl Report {
             min_cell: k,
             sections,
             cells: c,
+            figures,
         }
+    }
+
+    /// A count's value, if it is shown.
+    fn value(&self, id: CellId) -> Option<u64> {
+        self.cells.shown(id)
+    }
+
+    /// A percentage when both counts are shown: `Some(None)` when the denominator is zero.
+    fn ratio(&self, n: CellId, d: CellId) -> Option<Option<f64>> {
+        let (n, d) = (self.value(n)?, self.value(d)?);
+        Some((d > 0).then(|| 100.0 * n as f64 / d as f64))
     }
 
     fn shown(&self, cell: &Cell) -> Option<String> {
         match cell {
             Cell::Text(t) => Some(t.clone()),
-            Cell::Count(id) => {
-                (!self.cells.hidden[*id]).then(|| self.cells.values[*id].to_string())
-            }
-            Cell::Percent(n, d) => {
-                if self.cells.hidden[*n] || self.cells.hidden[*d] {
-                    None
-                } else if self.cells.values[*d] == 0 {
-                    Some("-".into())
-                } else {
-                    Some(format!(
-                        "{:.1}%",
-                        100.0 * self.cells.values[*n] as f64 / self.cells.values[*d] as f64
-                    ))
-                }
-            }
+            Cell::Count(id) => self.value(*id).map(|v| v.to_string()),
+            Cell::Percent(n, d) => self
+                .ratio(*n, *d)
+                .map(|r| r.map_or_else(|| "-".into(), |p| format!("{p:.1}%"))),
         }
     }
 
@@ -511,7 +587,7 @@ impl Report {
     /// cannot be derived, and a hidden percentage, read `*`.
     fn display(&self, cell: &Cell) -> String {
         self.shown(cell).unwrap_or_else(|| match cell {
-            Cell::Count(id) if self.cells.values[*id] < self.min_cell => {
+            Cell::Count(id) if self.cells.below(*id, self.min_cell) => {
                 format!("<{}", self.min_cell)
             }
             _ => "*".to_string(),
@@ -533,6 +609,7 @@ impl Report {
             Format::Markdown => self.markdown(),
             Format::Csv => self.csv(),
             Format::Json => self.json(),
+            Format::Html => html::page(self),
         }
     }
 
@@ -623,16 +700,13 @@ impl Report {
                             };
                             let value = match (cell, self.shown(cell)) {
                                 (Cell::Text(t), _) => json!(t),
-                                (Cell::Count(id), Some(_)) => json!(self.cells.values[*id]),
-                                (Cell::Percent(n, d), Some(_)) if self.cells.values[*d] > 0 => {
-                                    json!(
-                                        (1000.0 * self.cells.values[*n] as f64
-                                            / self.cells.values[*d] as f64)
-                                            .round()
-                                            / 10.0
-                                    )
+                                (Cell::Count(id), Some(_)) => json!(self.value(*id)),
+                                (Cell::Percent(n, d), Some(_)) => {
+                                    match self.ratio(*n, *d).flatten() {
+                                        Some(p) => json!((10.0 * p).round() / 10.0),
+                                        None => Value::Null,
+                                    }
                                 }
-                                (_, Some(_)) => Value::Null,
                                 (_, None) => {
                                     obj.insert(format!("{key}_suppressed"), json!(true));
                                     Value::Null
@@ -649,6 +723,37 @@ impl Report {
         let doc = json!({"min_cell": self.min_cell, "sections": sections});
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
     }
+}
+
+impl Cell {
+    fn count_id(&self) -> Option<CellId> {
+        match self {
+            Cell::Count(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// The summary's exact intersections as org indexes, by size and then by orgs; sets naming
+/// an org the summary does not list are left out.
+fn exact_sets(s: &Summary, labels: &[String]) -> Vec<(Vec<usize>, u64)> {
+    let mut sets: Vec<(Vec<usize>, u64)> = s
+        .intersections
+        .iter()
+        .filter_map(|(key, n)| {
+            let members: Option<Vec<usize>> = key
+                .split('+')
+                .map(|l| labels.iter().position(|x| x == l))
+                .collect();
+            members.map(|mut m| {
+                m.sort_unstable();
+                (m, *n)
+            })
+        })
+        .filter(|(m, n)| !m.is_empty() && *n > 0)
+        .collect();
+    sets.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+    sets
 }
 
 /// Messengers (`merge --messenger-by`): per org, per district and per enclosing district,
@@ -694,7 +799,7 @@ fn messenger_sections(c: &mut Cells, s: &Summary, sections: &mut Vec<Section>) {
         ];
         (cells, [messengers, people, local, enclosing, none])
     };
-    let sum = |c: &mut Cells, parts: Vec<[usize; 5]>, total: [usize; 5]| {
+    let sum = |c: &mut Cells, parts: Vec<[CellId; 5]>, total: [CellId; 5]| {
         for f in 0..5 {
             c.group(parts.iter().map(|p| p[f]).collect(), total[f]);
         }
@@ -704,7 +809,7 @@ fn messenger_sections(c: &mut Cells, s: &Summary, sections: &mut Vec<Section>) {
     let (total_row, total) = row(c, "msg-total", "total", &m.total);
     let assigned = s.assignment.as_ref();
     // `part` (a row's people, `value` of them) is part of `whole`: register the rest.
-    let remainder = |c: &mut Cells, name: &str, part: (usize, u64), whole: (&str, u64)| {
+    let remainder = |c: &mut Cells, name: &str, part: (CellId, u64), whole: (&str, u64)| {
         let rest = c.id(&format!("{name}/rest"), whole.1.saturating_sub(part.1));
         let whole = c.id(whole.0, whole.1);
         c.group(vec![part.0, rest], whole);
@@ -746,7 +851,7 @@ fn messenger_sections(c: &mut Cells, s: &Summary, sections: &mut Vec<Section>) {
 
     // Per district, and per enclosing district: a district's assigned matched people are
     // part of its matched people.
-    let mut ids_of: BTreeMap<(String, String), [usize; 5]> = BTreeMap::new();
+    let mut ids_of: BTreeMap<(String, String), [CellId; 5]> = BTreeMap::new();
     let levels = [
         Some((&m.by, &m.districts)),
         m.fallback.as_ref().map(|f| (f, &m.fallback_districts)),
@@ -779,7 +884,7 @@ fn messenger_sections(c: &mut Cells, s: &Summary, sections: &mut Vec<Section>) {
     // Districts within an enclosing district add up to it.
     if let Some(f) = &m.fallback {
         let map = s.nesting.get(&m.by).and_then(|n| n.get(f));
-        let mut children: BTreeMap<&str, Vec<[usize; 5]>> = BTreeMap::new();
+        let mut children: BTreeMap<&str, Vec<[CellId; 5]>> = BTreeMap::new();
         for (child, parent) in map.into_iter().flatten() {
             if let Some(ids) = ids_of.get(&(m.by.clone(), child.clone())) {
                 children.entry(parent.as_str()).or_default().push(*ids);
@@ -807,44 +912,15 @@ fn overlap_id(c: &mut Cells, s: &Summary, a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::OrgSummary;
 
-    #[test]
-    fn a_lone_hidden_part_pulls_a_second_one_down() {
-        let mut c = Cells::default();
-        let total = c.id("t", 100);
-        let a = c.id("a", 3);
-        let b = c.id("b", 40);
-        let d = c.id("d", 57);
-        c.group(vec![a, b, d], total);
-        c.suppress(10);
-        assert!(c.hidden[a] && c.hidden[b] && !c.hidden[d] && !c.hidden[total]);
-    }
-
-    #[test]
-    fn a_group_with_one_part_hides_its_total() {
-        let mut c = Cells::default();
-        let total = c.id("t", 5);
-        let a = c.id("a", 5);
-        c.group(vec![a], total);
-        c.suppress(10);
-        assert!(c.hidden[a] && c.hidden[total]);
-        let mut c = Cells::default();
-        let total = c.id("t", 50);
-        let a = c.id("a", 3);
-        c.group(vec![a], total);
-        c.suppress(10);
-        assert!(c.hidden[total], "the total equals the hidden part");
-    }
-
-    #[test]
-    fn three_orgs_exclusive_counts_cannot_be_derived() {
-        use crate::summary::{OrgSummary, Summary};
+    /// Three orgs: a has 120 people, 3 on a alone; a&b 60, a&c 70, all three 13.
+    fn three_orgs(with_sets: bool) -> Summary {
         let orgs = ["a", "b", "c"];
         let mut s = Summary {
-            people: 300,
+            people: 256,
             ..Summary::default()
         };
-        // a: 120 people; 3 on a alone; a&b 60, a&c 70, all three 13.
         let people = [120u64, 150, 140];
         for (o, n) in orgs.iter().zip(people) {
             s.orgs.push(OrgSummary {
@@ -852,54 +928,96 @@ mod tests {
                 people: n,
                 ..OrgSummary::default()
             });
-        }
-        let pairs = [("a", "b", 60u64), ("a", "c", 70), ("b", "c", 50)];
-        for (o, n) in orgs.iter().zip(people) {
             s.overlap
                 .entry(o.to_string())
                 .or_default()
                 .insert(o.to_string(), n);
         }
-        for (x, y, n) in pairs {
+        for (x, y, n) in [("a", "b", 60u64), ("a", "c", 70), ("b", "c", 50)] {
             s.overlap.entry(x.into()).or_default().insert(y.into(), n);
             s.overlap.entry(y.into()).or_default().insert(x.into(), n);
         }
-        s.exclusive = [("a", 3u64), ("b", 53), ("c", 33)]
-            .iter()
-            .map(|(o, n)| (o.to_string(), *n))
-            .collect();
-        s.lists = [("1", 89u64), ("2", 154), ("3", 13)]
-            .iter()
-            .map(|(k, n)| (k.to_string(), *n))
-            .collect();
-        let r = Report::build(&s, 10);
-        let hidden = |name: &str| r.cells.hidden[r.cells.by_name[name]];
-        assert!(hidden("exclusive/a"));
-        // 3 = 120 - 60 - 70 + 13 must not be computable from what is shown.
-        let shown = ["people/a", "overlap/a/b", "overlap/a/c", "lists/3"];
-        assert!(shown.iter().any(|n| hidden(n)), "exclusive/a is derivable");
-        for cells in &r.cells.equations {
-            assert_ne!(cells.iter().filter(|&&p| r.cells.hidden[p]).count(), 1);
+        let named = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+            pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+        };
+        s.exclusive = named(&[("a", 3), ("b", 53), ("c", 33)]);
+        s.lists = named(&[("1", 89), ("2", 154), ("3", 13)]);
+        if with_sets {
+            s.intersections = named(&[
+                ("a", 3),
+                ("b", 53),
+                ("c", 33),
+                ("a+b", 47),
+                ("a+c", 57),
+                ("b+c", 37),
+                ("a+b+c", 13),
+            ]);
+        }
+        s
+    }
+
+    #[test]
+    fn three_orgs_exclusive_counts_cannot_be_derived() {
+        for with_sets in [false, true] {
+            let r = Report::build(&three_orgs(with_sets), 10);
+            let hidden = |name: &str| r.cells.hidden_by_name(name);
+            assert!(hidden("exclusive/a"));
+            // 3 = 120 - 60 - 70 + 13 must not be computable from what is shown.
+            let shown = ["people/a", "overlap/a/b", "overlap/a/c", "lists/3"];
+            assert!(shown.iter().any(|n| hidden(n)), "exclusive/a is derivable");
+            assert!(r.cells.is_sound());
         }
     }
 
     #[test]
-    fn suppression_propagates_through_shared_cells() {
-        // x is in two groups; hiding it in one forces a second hide in the other.
-        let mut c = Cells::default();
-        let t1 = c.id("t1", 100);
-        let t2 = c.id("t2", 200);
-        let small = c.id("small", 2);
-        let x = c.id("x", 30);
-        let y = c.id("y", 68);
-        let z = c.id("z", 170);
-        c.group(vec![small, x, y], t1);
-        c.group(vec![x, z], t2);
-        c.suppress(10);
-        assert!(c.hidden[small] && c.hidden[x]);
-        assert!(c.hidden[z], "x hidden alone in t2 would be derivable");
-        for cells in &c.equations {
-            assert_ne!(cells.iter().filter(|&&p| c.hidden[p]).count(), 1);
+    fn exact_sets_are_one_section_and_share_cells_with_the_others() {
+        let r = Report::build(&three_orgs(true), 10);
+        let section = r
+            .sections
+            .iter()
+            .find(|s| s.title == "People by exact set of lists")
+            .unwrap();
+        let labels: Vec<String> = section.rows.iter().map(|row| r.display(&row[0])).collect();
+        assert_eq!(
+            labels,
+            ["a", "b", "c", "a + b", "a + c", "b + c", "a + b + c"]
+        );
+        assert_eq!(r.figures.sets.len(), 7);
+        // {a} is a's exclusive count and {a, b, c} is lists[3]: one cell each.
+        assert_eq!(r.figures.sets[0].1, r.cells.id_of("exclusive/a"));
+        assert_eq!(r.figures.sets[6].1, r.cells.id_of("lists/3"));
+        // The sets are a's people, less the other sets: hiding {a} alone is not enough.
+        assert!(r.cells.hidden_by_name("exclusive/a"));
+        assert!(r.cells.is_sound());
+    }
+
+    #[test]
+    fn a_small_opt_out_count_is_not_people_minus_assigned() {
+        use crate::summary::AssignmentSummary;
+        let mut s = three_orgs(true);
+        s.suppressed = 4;
+        s.assignment = Some(AssignmentSummary {
+            policy: "balanced".into(),
+            per_org: [("a", 100u64), ("b", 80), ("c", 72)]
+                .iter()
+                .map(|(o, n)| (o.to_string(), *n))
+                .collect(),
+            unassigned_suppressed: 4,
+            outside_target: 0,
+        });
+        let r = Report::build(&s, 10);
+        assert!(r.cells.hidden_by_name("suppressed"));
+        assert!(r.cells.hidden_by_name("people") || r.cells.hidden_by_name("assigned"));
+        assert!(r.cells.is_sound());
+    }
+
+    #[test]
+    fn no_hidden_count_of_a_real_merge_can_be_derived() {
+        let s: Summary = serde_json::from_str(include_str!("testdata/summary.json")).unwrap();
+        for k in [5, 10, 25, 100] {
+            let r = Report::build(&s, k);
+            assert!(r.cells.is_sound(), "k = {k}");
+            assert!(r.cells.agrees_with_dense_elimination(), "k = {k}");
         }
     }
 }
