@@ -1012,6 +1012,40 @@ mod tests {
     }
 
     #[test]
+    fn no_hidden_count_of_a_real_merge_with_messengers_can_be_derived() {
+        // `blindmatch demo --members 500 --voters 5000 --seed 3` (messengers by precinct,
+        // cap 25).
+        let s: Summary =
+            serde_json::from_str(include_str!("testdata/summary-messengers.json")).unwrap();
+        for k in [5, 10, 25] {
+            let r = Report::build(&s, k);
+            assert!(r.cells.is_sound(), "k = {k}");
+            assert!(r.cells.agrees_with_dense_elimination(), "k = {k}");
+            let mut rows = 0;
+            for section in r
+                .sections
+                .iter()
+                .filter(|x| x.title.starts_with("Messengers by"))
+            {
+                for row in &section.rows {
+                    let (Cell::Count(messengers), Some(Cell::Count(load))) = (&row[1], row.last())
+                    else {
+                        panic!("a messenger row without its counts");
+                    };
+                    if r.value(*messengers).is_none() {
+                        assert!(
+                            r.value(*load).is_none(),
+                            "a load shown without its messengers"
+                        );
+                    }
+                    rows += 1;
+                }
+            }
+            assert!(rows > 50, "{rows}");
+        }
+    }
+
+    #[test]
     fn no_hidden_count_of_a_real_merge_can_be_derived() {
         let s: Summary = serde_json::from_str(include_str!("testdata/summary.json")).unwrap();
         for k in [5, 10, 25, 100] {
