@@ -13,10 +13,10 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use blindmatch::hash::{HashOptions, HashPlan};
-use blindmatch::hashfile::FileKind;
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::OrgLabel;
 use blindmatch::progress::NoProgress;
+use blindmatch::spec::hashfile::FileKind;
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::OrgLabel;
 use blindmatch::synth::{CrmStyle, Generator};
 
 const BATCH: usize = 100_000;

@@ -15,11 +15,11 @@ use std::time::Instant;
 
 use blindmatch::demo::{self, DemoConfig};
 use blindmatch::hash::{HashOptions, HashPlan};
-use blindmatch::hashfile::FileKind;
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::{OrgLabel, Round};
 use blindmatch::merge::{MergeOptions, merge};
 use blindmatch::progress::NoProgress;
+use blindmatch::spec::hashfile::FileKind;
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::{OrgLabel, Round};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)

@@ -2,11 +2,11 @@
 
 use std::hint::black_box;
 
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::Round;
-use blindmatch::normalize;
-use blindmatch::record::{Fields, RecordNormalizer, Rules};
-use blindmatch::token::{Kind, TokenKeys};
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::Round;
+use blindmatch::spec::normalize;
+use blindmatch::spec::record::{Fields, RecordNormalizer, Rules};
+use blindmatch::spec::token::{Kind, TokenKeys};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn per_value(c: &mut Criterion) {

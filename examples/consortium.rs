@@ -11,11 +11,11 @@
 use std::path::Path;
 
 use blindmatch::hash::{HashOptions, HashPlan};
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::{OrgLabel, Round};
 use blindmatch::merge::{MergeOptions, merge};
 use blindmatch::progress::NoProgress;
 use blindmatch::report::{Format, Report};
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::{OrgLabel, Round};
 
 /// An Action Network export: two of its people are also on the tenants' list, one of them
 /// written differently (case, a gmail dot and a tag).

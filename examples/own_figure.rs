@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use blindmatch::summary::Summary;
+use blindmatch::report::summary::Summary;
 
 /// Districts with fewer matched people than this are left out.
 const MIN_PEOPLE: u64 = 50;

@@ -11,14 +11,14 @@
 use std::path::Path;
 
 use crate::hash::{HashOptions, HashPlan};
-use crate::hashfile::{HashedFile, parse_row};
-use crate::key::ConsortiumKey;
-use crate::label::OrgLabel;
 use crate::merge::{MergeOptions, merge};
-use crate::normalize::{self, CountryCode};
 use crate::progress::NoProgress;
+use crate::report::summary::Summary;
 use crate::report::{Format, Report};
-use crate::summary::Summary;
+use crate::spec::hashfile::{HashedFile, parse_row};
+use crate::spec::key::ConsortiumKey;
+use crate::spec::label::OrgLabel;
+use crate::spec::normalize::{self, CountryCode};
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")

@@ -8,7 +8,7 @@
 //! fields, undecodable text) yields empty tokens and is counted, never silently dropped.
 //! Problems are reported by row number and column name only. With `--messenger-col`, a
 //! member file also carries one flag per row (`1` for a willing messenger, see
-//! [`crate::messenger`]), and nothing else of that column.
+//! [`crate::merge::messenger`]), and nothing else of that column.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -19,18 +19,18 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::hashfile::{self, FileKind, Metadata, SPEC_VERSION};
 use crate::input::columns::{self, CellBuffers, ColumnMap};
 use crate::input::{Export, InputOptions, Records, csvio};
-use crate::key::ConsortiumKey;
-use crate::label::{OrgLabel, Round};
-use crate::messenger::{self, Flag};
-use crate::normalize::Problem;
+use crate::merge::messenger::{self, Flag};
 use crate::outfile::AtomicFile;
 use crate::progress::Progress;
-use crate::record::{RecordNormalizer, Rules};
 use crate::rowsort::{self, RowSorter};
-use crate::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+use crate::spec::hashfile::{self, FileKind, Metadata, SPEC_VERSION};
+use crate::spec::key::ConsortiumKey;
+use crate::spec::label::{OrgLabel, Round};
+use crate::spec::normalize::Problem;
+use crate::spec::record::{RecordNormalizer, Rules};
+use crate::spec::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
 
 const CHUNK_ROWS: usize = 32 * 1024;
 const SUB_CHUNK_ROWS: usize = 2 * 1024;
@@ -517,7 +517,7 @@ fn push_kept(out: &mut Vec<u8>, value: &[u8]) {
 mod tests {
     use super::*;
     use crate::input::columns::UNDECODABLE;
-    use crate::normalize::{self, CountryCode};
+    use crate::spec::normalize::{self, CountryCode};
 
     #[test]
     fn kept_values_stay_on_one_line() {

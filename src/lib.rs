@@ -5,33 +5,28 @@
 //! merges token files; analysts see suppressed counts; each org joins results back to its
 //! own list. This crate is the library that does the work; `src/main.rs` is a thin CLI.
 //!
-//! Modules by concern: [`normalize`] and [`record`] (the spec's rules), [`key`] and
-//! [`token`] (the cryptography), [`input`] (reading exports: layouts, encodings, spreadsheets), [`hashfile`]
-//! (the token file format), [`hash`] (the org-side pipeline), [`rowsort`] and [`outfile`]
-//! (ordering and atomic writes).
+//! Modules by concern, each a folder where it has parts:
+//! - [`input`]: reading exports (layouts, encodings, spreadsheets, which column is what);
+//! - [`spec`]: the token spec's fields and tokens, keys, and the hashed file format;
+//! - [`hash`] and [`lookup`]: the org-side pipelines (with [`rowsort`] and [`outfile`]:
+//!   content ordering and atomic writes);
+//! - [`merge`]: the coordinator's linking, voter match, assignment and messengers;
+//! - [`report`]: `summary.json` and the shareable, suppressed report (tables and HTML);
+//! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks.
 
-pub mod assign;
 pub mod demo;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hash;
-pub mod hashfile;
-pub mod index;
 pub mod input;
-pub mod key;
-pub mod label;
 pub mod lookup;
 pub mod merge;
-pub mod messenger;
-pub mod normalize;
 pub mod outfile;
 pub mod progress;
-pub mod record;
 pub mod report;
 pub mod rowsort;
-pub mod summary;
+pub mod spec;
 pub mod synth;
-pub mod token;
 
 pub use error::{Error, Result};

@@ -18,15 +18,15 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::hashfile::token_prefix;
 use crate::input::columns::{CellBuffers, ColumnMap};
 use crate::input::{Export, InputOptions, csvio};
-use crate::key::{ConsortiumKey, Fingerprint};
-use crate::label::Round;
 use crate::merge::MATCH_TABLE_MAGIC;
 use crate::outfile::AtomicFile;
-use crate::record::{RecordNormalizer, Rules};
-use crate::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+use crate::spec::hashfile::token_prefix;
+use crate::spec::key::{ConsortiumKey, Fingerprint};
+use crate::spec::label::Round;
+use crate::spec::record::{RecordNormalizer, Rules};
+use crate::spec::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
 
 /// What to look up.
 #[derive(Clone, Debug)]
@@ -190,7 +190,7 @@ fn read_match_table(path: &Path) -> Result<MatchTable> {
         let mut tuple = [0u128; 5];
         for (k, slot) in tuple.iter_mut().enumerate() {
             let cell = record.get(k).unwrap_or("").as_bytes();
-            if cell.len() == TOKEN_HEX_LEN && crate::token::is_token(cell) {
+            if cell.len() == TOKEN_HEX_LEN && crate::spec::token::is_token(cell) {
                 *slot = token_prefix(cell);
                 table.by_kind[k].entry(*slot).or_insert(i as u32);
             }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::outfile::scratch_file_near;
 use crate::progress::Progress;
-use crate::token::TOKEN_HEX_LEN;
+use crate::spec::token::TOKEN_HEX_LEN;
 
 const BUCKETS: usize = 256;
 /// Default memory for buffered rows before spilling to disk.

@@ -683,8 +683,8 @@ mod tests {
                 assert_eq!(a.len() + 1, b.len());
                 assert!(a.iter().zip(b.iter()).all(|(x, y)| x == y), "{style:?}");
                 yes += usize::from(
-                    crate::messenger::read_flag(b[a.len()].as_bytes())
-                        == crate::messenger::Flag::Yes,
+                    crate::merge::messenger::read_flag(b[a.len()].as_bytes())
+                        == crate::merge::messenger::Flag::Yes,
                 );
             }
             assert!(

@@ -2,11 +2,11 @@
 //! (HKDF-SHA-256), and the project's token vectors, which an independent implementation of
 //! the spec (`tests/independent/spec_v1.py`, Python's standard library only) generated.
 
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::Round;
-use blindmatch::normalize::CountryCode;
-use blindmatch::record::{Fields, RecordNormalizer, Rules};
-use blindmatch::token::{Kind, TokenKeys};
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::Round;
+use blindmatch::spec::normalize::CountryCode;
+use blindmatch::spec::record::{Fields, RecordNormalizer, Rules};
+use blindmatch::spec::token::{Kind, TokenKeys};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;

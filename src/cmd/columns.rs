@@ -5,8 +5,8 @@ use anyhow::{Context, Result, bail};
 use blindmatch::input::InputOptions;
 use blindmatch::input::columns::{Overrides, Role};
 use blindmatch::input::layout::{self, Format};
-use blindmatch::normalize::CountryCode;
-use blindmatch::record::Rules;
+use blindmatch::spec::normalize::CountryCode;
+use blindmatch::spec::record::Rules;
 
 use crate::ui::Ui;
 

@@ -4,17 +4,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use blindmatch::assign::Policy;
 use blindmatch::demo::{self, DemoConfig};
 use blindmatch::hash::{HashOptions, HashPlan};
-use blindmatch::hashfile::FileKind;
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::{OrgLabel, Round};
 use blindmatch::lookup::{LookupOptions, lookup};
+use blindmatch::merge::assign::Policy;
+use blindmatch::merge::messenger::MessengerOptions;
 use blindmatch::merge::{MergeOptions, merge};
-use blindmatch::messenger::MessengerOptions;
 use blindmatch::progress::NoProgress;
 use blindmatch::report::{Format, Report};
+use blindmatch::spec::hashfile::FileKind;
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::{OrgLabel, Round};
 
 use crate::ui::{Ui, thousands};
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use blindmatch::key::ConsortiumKey;
+use blindmatch::spec::key::ConsortiumKey;
 
 use crate::ui::Ui;
 

@@ -5,13 +5,13 @@ use std::time::Instant;
 
 use anyhow::Result;
 use blindmatch::hash::{HashOptions, HashPlan, HashReport, RowProblem};
-use blindmatch::hashfile::FileKind;
 use blindmatch::input::columns::Role;
 use blindmatch::input::encoding::How;
 use blindmatch::input::{Container, Export};
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::{OrgLabel, Round};
-use blindmatch::token::Kind;
+use blindmatch::spec::hashfile::FileKind;
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::{OrgLabel, Round};
+use blindmatch::spec::token::Kind;
 
 use super::columns::{ColumnArgs, print_layouts};
 use crate::ui::{Ui, thousands};

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use blindmatch::key::ConsortiumKey;
 use blindmatch::lookup::{LookupOptions, lookup};
+use blindmatch::spec::key::ConsortiumKey;
 
 use super::columns::ColumnArgs;
 use crate::ui::{Ui, thousands};

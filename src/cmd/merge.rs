@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use blindmatch::assign::{Policy, Target};
+use blindmatch::merge::assign::{Policy, Target};
+use blindmatch::merge::messenger::MessengerOptions;
 use blindmatch::merge::{MergeOptions, merge};
-use blindmatch::messenger::MessengerOptions;
-use blindmatch::token::Kind;
+use blindmatch::spec::token::Kind;
 
 use crate::ui::{Ui, thousands};
 

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use blindmatch::outfile::{check_writable, write_file};
+use blindmatch::report::summary::Summary;
 use blindmatch::report::{Format, Report};
-use blindmatch::summary::Summary;
 
 use crate::ui::Ui;
 

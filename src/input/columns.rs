@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::layout::Layout;
-use crate::normalize;
-use crate::record::Fields;
+use crate::spec::normalize;
+use crate::spec::record::Fields;
 
 /// Stands in for a cell that is not valid UTF-8: every normalizer rejects it as invalid.
 pub const UNDECODABLE: &str = "\u{FFFD}";

@@ -7,8 +7,8 @@
 //! The fallback column is the finest column that `by` nests in, as merge detected it.
 
 use super::*;
-use crate::messenger::{self, Area, MessengerOptions, Precinct, Reach};
-use crate::summary::{MessengerCount, MessengerSummary};
+use crate::merge::messenger::{self, Area, MessengerOptions, Precinct, Reach};
+use crate::report::summary::{MessengerCount, MessengerSummary};
 
 /// No messenger record.
 pub(super) const NO_RECORD: u32 = u32::MAX;

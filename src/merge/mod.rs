@@ -12,7 +12,10 @@
 //! links records and matches voters, `count` makes summary.json's numbers, `messengers`
 //! chooses each person's messenger, and `output` writes the output directory.
 
+pub mod assign;
 mod count;
+pub mod index;
+pub mod messenger;
 mod messengers;
 mod output;
 mod people;
@@ -27,16 +30,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::assign::{self, Policy, Target};
 use crate::error::{Error, Result};
-use crate::hashfile::{
+use crate::progress::Progress;
+use crate::report::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
+use crate::spec::hashfile::{
     self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row, split_kept,
 };
-use crate::index::TokenIndex;
-use crate::messenger::MessengerOptions;
-use crate::progress::Progress;
-use crate::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
-use crate::token::Kind;
+use crate::spec::token::Kind;
+use assign::{Policy, Target};
+use index::TokenIndex;
+use messenger::MessengerOptions;
 
 use count::*;
 use messengers::NO_RECORD;

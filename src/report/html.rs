@@ -751,7 +751,7 @@ fn tables(r: &Report, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summary::Summary;
+    use crate::report::summary::Summary;
 
     #[test]
     fn thousands_groups_digits() {

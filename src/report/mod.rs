@@ -15,6 +15,7 @@
 
 mod cells;
 mod html;
+pub mod summary;
 mod svg;
 
 use std::collections::BTreeMap;
@@ -22,8 +23,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use crate::summary::{MessengerCount, Summary};
 use cells::{CellId, Cells};
+use summary::{MessengerCount, Summary};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -912,7 +913,7 @@ fn overlap_id(c: &mut Cells, s: &Summary, a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summary::OrgSummary;
+    use crate::report::summary::OrgSummary;
 
     /// Three orgs: a has 120 people, 3 on a alone; a&b 60, a&c 70, all three 13.
     fn three_orgs(with_sets: bool) -> Summary {
@@ -993,7 +994,7 @@ mod tests {
 
     #[test]
     fn a_small_opt_out_count_is_not_people_minus_assigned() {
-        use crate::summary::AssignmentSummary;
+        use crate::report::summary::AssignmentSummary;
         let mut s = three_orgs(true);
         s.suppressed = 4;
         s.assignment = Some(AssignmentSummary {

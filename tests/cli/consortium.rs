@@ -7,10 +7,10 @@ use std::path::Path;
 
 use blindmatch::demo::{self, DemoConfig, DemoData};
 use blindmatch::hash::{HashOptions, HashPlan};
-use blindmatch::hashfile::FileKind;
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::{OrgLabel, Round};
 use blindmatch::progress::NoProgress;
+use blindmatch::spec::hashfile::FileKind;
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::{OrgLabel, Round};
 use serde_json::{Value, json};
 
 use crate::workdir::{Hashed, TEST_KEY_HEX, Workdir};

@@ -1,8 +1,8 @@
 use blindmatch::hash::{HashOptions, HashPlan};
-use blindmatch::key::ConsortiumKey;
-use blindmatch::label::{OrgLabel, Round};
 use blindmatch::progress::NoProgress;
-use blindmatch::token::{Kind, TokenKeys};
+use blindmatch::spec::key::ConsortiumKey;
+use blindmatch::spec::label::{OrgLabel, Round};
+use blindmatch::spec::token::{Kind, TokenKeys};
 
 use crate::workdir::{Hashed, TEST_KEY_HEX, Workdir};
 

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use blindmatch::demo::DemoConfig;
-use blindmatch::hashfile::FileKind;
+use blindmatch::spec::hashfile::FileKind;
 use serde_json::Value;
 
 use crate::consortium::{Consortium, Model, hash, lookup_args};
@@ -359,8 +359,8 @@ fn lookup_names_each_messenger_from_the_orgs_own_export() {
             assert_ne!(from, i);
             let volunteer = &messenger[col(org.style.volunteer_header())];
             assert_eq!(
-                blindmatch::messenger::read_flag(volunteer.as_bytes()),
-                blindmatch::messenger::Flag::Yes
+                blindmatch::merge::messenger::read_flag(volunteer.as_bytes()),
+                blindmatch::merge::messenger::Flag::Yes
             );
             assert_eq!(&messenger[col(first)], name);
             assert_eq!(

@@ -364,7 +364,7 @@ mod tests {
     /// UID2's published email vectors, kept as data.
     #[test]
     fn uid2_email_vectors() {
-        let data = include_str!("../tests/data/uid2_email.tsv");
+        let data = include_str!("../../tests/data/uid2_email.tsv");
         let (mut valid, mut invalid) = (0, 0);
         for line in data
             .lines()

@@ -4,7 +4,7 @@
 //! are shared by three kinds, so each part is normalized once per row. All buffers are owned
 //! here and reused for every row: the hot path allocates nothing.
 
-use crate::normalize::{self, CountryCode, Outcome, Problem};
+use crate::spec::normalize::{self, CountryCode, Outcome, Problem};
 
 /// The raw identifier fields of one input row; `None` when the file has no such column.
 #[derive(Clone, Copy, Debug, Default)]
@@ -89,7 +89,7 @@ impl RecordNormalizer {
         }
     }
 
-    /// Normalizes a row; results are indexed like [`crate::token::Kind::ALL`].
+    /// Normalizes a row; results are indexed like [`crate::spec::token::Kind::ALL`].
     pub fn normalize(&mut self, f: &Fields) -> [Result<&str, Problem>; 5] {
         let scratch = &mut self.scratch;
         let email = field(f.email, |v| normalize::email(v, &mut self.email));

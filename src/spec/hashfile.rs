@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use crate::error::{Error, Result};
-use crate::key::Fingerprint;
-use crate::label::{OrgLabel, Round};
-use crate::token::{Kind, TOKEN_HEX_LEN};
+use crate::spec::key::Fingerprint;
+use crate::spec::label::{OrgLabel, Round};
+use crate::spec::token::{Kind, TOKEN_HEX_LEN};
 
 /// The spec version this implementation follows.
 pub const SPEC_VERSION: u32 = 1;

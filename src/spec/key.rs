@@ -14,7 +14,7 @@ use hmac::{KeyInit, Mac};
 use rand::TryRng;
 
 use crate::error::Error;
-use crate::token::HmacSha256;
+use crate::spec::token::HmacSha256;
 
 /// Bytes in a consortium key.
 pub const KEY_LEN: usize = 32;

@@ -11,8 +11,8 @@ use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::key::ConsortiumKey;
-use crate::label::Round;
+use crate::spec::key::ConsortiumKey;
+use crate::spec::label::Round;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
