@@ -319,6 +319,14 @@ PROFILES = {
     "dobrich": dict(dob=0.9, yob=0.05, nick=0.10, typo_first=0.15, typo_last=0.15, swap=0.04,
                     miss_first=0.03, miss_last=0.03, miss_addr=0.05, typo_street=0.2, typo_house=0.08,
                     miss_city=0.05, miss_zip=0.03, typo_zip=0.08, dob_typo=0.09, phone=0.3, middle=0.3),
+    # a stress profile at the per-field difference rates published for FEBRL4 (given name 32%,
+    # surname 33%, street 38%, suburb 25%, postcode 16%, house 16%, dob 9%, swapped 4%); only the
+    # marginal rates are used, not FEBRL's records or labels
+    "harsh": dict(dob=0.95, yob=0.0, nick=0.04, typo_first=0.15, replace_first=0.15, typo_last=0.28,
+                  replace_last=0.04, swap=0.04,
+                  miss_first=0.04, miss_last=0.03, miss_addr=0.04, typo_street=0.34, typo_house=0.12,
+                  miss_city=0.10, miss_zip=0.0, typo_zip=0.16, dob_typo=0.09, phone=0.0, middle=0.0,
+                  typo_city=0.15),
 }
 
 
@@ -333,6 +341,10 @@ def org_rows(persons, r, n, profile, email_slot, pool=None):
             first = r.choice(r_nick_of()[first])
         if r.random() < pr["typo_first"]:
             first = typo(r, first)
+        if r.random() < pr.get("replace_first", 0.02):  # goes by a middle or preferred name
+            first = p["middle"] if p["middle"] and r.random() < 0.5 else _gen().first(p["sex"])
+        if r.random() < pr.get("replace_last", 0.0):
+            last = _gen().surname()
         if r.random() < pr["typo_last"]:
             last = typo(r, last)
         if r.random() < 0.03 and p["sex"] == "F":
@@ -355,6 +367,8 @@ def org_rows(persons, r, n, profile, email_slot, pool=None):
             ws[0] = digit_typo(r, ws[0])
             line = " ".join(ws)
         cityv = "" if r.random() < pr["miss_city"] else a["city"]
+        if cityv and r.random() < pr.get("typo_city", 0.02):
+            cityv = typo(r, cityv)
         if cityv and r.random() < 0.1:
             cityv = cityv.replace("Saint", "St.").replace("Mount", "Mt").replace("Fort", "Ft")
         z = "" if r.random() < pr["miss_zip"] else a["zip"]
