@@ -321,15 +321,7 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
         v
     };
     let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK_ROWS);
-    loop {
-        chunk.clear();
-        let mut record = csv::ByteRecord::new();
-        while chunk.len() < CHUNK_ROWS && reader.read(&mut record)? {
-            chunk.push(std::mem::take(&mut record));
-        }
-        if chunk.is_empty() {
-            break;
-        }
+    while reader.read_chunk(&mut chunk, CHUNK_ROWS)? {
         let tuples: Vec<[u128; 5]> = chunk
             .par_iter()
             .map_init(
@@ -409,15 +401,7 @@ fn messenger_names(
     let (headers, map) = (&export.headers, export.map());
     let mut reader = export.records()?;
     let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK_ROWS);
-    loop {
-        chunk.clear();
-        let mut record = csv::ByteRecord::new();
-        while chunk.len() < CHUNK_ROWS && reader.read(&mut record)? {
-            chunk.push(std::mem::take(&mut record));
-        }
-        if chunk.is_empty() {
-            return Ok(names);
-        }
+    while reader.read_chunk(&mut chunk, CHUNK_ROWS)? {
         let found: Vec<Option<(u32, [String; 3])>> = chunk
             .par_iter()
             .map_init(
@@ -438,6 +422,7 @@ fn messenger_names(
             names.entry(row).or_insert(values);
         }
     }
+    Ok(names)
 }
 
 /// The 128-bit prefixes of a row's five tokens (0 where a kind does not form).

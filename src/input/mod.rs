@@ -399,6 +399,16 @@ impl Records {
         Ok(more)
     }
 
+    /// Replaces `chunk` with up to `max` next records; false when none were left.
+    pub fn read_chunk(&mut self, chunk: &mut Vec<csv::ByteRecord>, max: usize) -> Result<bool> {
+        chunk.clear();
+        let mut record = csv::ByteRecord::new();
+        while chunk.len() < max && self.read(&mut record)? {
+            chunk.push(std::mem::take(&mut record));
+        }
+        Ok(!chunk.is_empty())
+    }
+
     /// How far into the file the stream is, in file bytes (for progress).
     pub fn position(&self) -> u64 {
         match &self.inner {
