@@ -268,7 +268,7 @@ impl HashedFile {
         } = self;
         let expected_rows = meta.rows;
         let thread_path = path.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut carry: Vec<u8> = Vec::new();
             let mut next_row = 0u64;
             loop {
@@ -314,7 +314,8 @@ impl HashedFile {
             }
         });
         Blocks {
-            rx,
+            rx: Some(rx),
+            reader: Some(reader),
             path,
             expected_rows,
             seen_rows: 0,
@@ -370,7 +371,9 @@ impl RowBlock {
 
 /// The blocks of a hashed file; checks at the end that the row count matches the metadata.
 pub struct Blocks {
-    rx: mpsc::Receiver<Result<RowBlock>>,
+    rx: Option<mpsc::Receiver<Result<RowBlock>>>,
+    /// The read-ahead thread, joined on drop so none outlives its reader.
+    reader: Option<std::thread::JoinHandle<()>>,
     path: PathBuf,
     expected_rows: u64,
     seen_rows: u64,
@@ -384,11 +387,22 @@ impl Blocks {
     }
 }
 
+impl Drop for Blocks {
+    /// Stops the read-ahead thread (its next send fails once the receiver is gone) and waits
+    /// for it, so a merge that stops early leaves no thread behind.
+    fn drop(&mut self) {
+        drop(self.rx.take());
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
+}
+
 impl Iterator for Blocks {
     type Item = Result<RowBlock>;
 
     fn next(&mut self) -> Option<Result<RowBlock>> {
-        match self.rx.recv() {
+        match self.rx.as_ref()?.recv() {
             Ok(Ok(block)) => {
                 self.seen_rows += block.rows;
                 Some(Ok(block))
