@@ -17,19 +17,7 @@ fn cfg() -> DemoConfig {
 }
 
 fn run_merge(wd: &Workdir, c: &Consortium, out: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["merge"];
-    args.extend(c.org_files());
-    args.extend([
-        "--voters",
-        c.voters.as_str(),
-        "--suppress",
-        c.optouts.as_str(),
-        "-o",
-        out,
-    ]);
-    args.extend_from_slice(extra);
-    wd.run(&args);
-    serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap()
+    c.merge_summary(wd, &c.org_files(), out, extra)
 }
 
 /// consortium.csv rows: (orgs, contact, assigned_org, district columns by name).

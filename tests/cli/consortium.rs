@@ -152,6 +152,24 @@ impl Consortium {
     pub fn org_files(&self) -> Vec<&str> {
         self.orgs.iter().map(|(_, f)| f.as_str()).collect()
     }
+
+    /// `merge` of these org files with the voter file and the opt-outs into `out`, then any
+    /// extra arguments; returns `summary.json`.
+    pub fn merge_summary(&self, wd: &Workdir, files: &[&str], out: &str, extra: &[&str]) -> Value {
+        let mut args = vec!["merge"];
+        args.extend_from_slice(files);
+        args.extend([
+            "--voters",
+            self.voters.as_str(),
+            "--suppress",
+            self.optouts.as_str(),
+            "-o",
+            out,
+        ]);
+        args.extend_from_slice(extra);
+        wd.run(&args);
+        serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap()
+    }
 }
 
 /// The model: people, their orgs, voter outcome and geography.

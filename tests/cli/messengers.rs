@@ -25,24 +25,15 @@ const PRECINCT: usize = 0;
 const HOUSE: usize = 2;
 
 fn merge(wd: &Workdir, c: &Consortium, files: &[&str], out: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["merge"];
-    args.extend_from_slice(files);
-    args.extend([
-        "--voters",
-        c.voters.as_str(),
-        "--suppress",
-        c.optouts.as_str(),
+    let mut all = vec![
         "--assign",
         "balanced",
         "--messenger-by",
         "precinct_abbrv",
-        "-o",
-        out,
         "--force",
-    ]);
-    args.extend_from_slice(extra);
-    wd.run(&args);
-    serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap()
+    ];
+    all.extend_from_slice(extra);
+    c.merge_summary(wd, files, out, &all)
 }
 
 /// What the files say, per org (in label order): the messenger flag of each hashed row,

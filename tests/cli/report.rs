@@ -22,20 +22,7 @@ fn cfg() -> DemoConfig {
 fn merged() -> (Workdir, Value) {
     let wd = Workdir::new();
     let c = Consortium::build(&wd, cfg());
-    let mut args = vec!["merge"];
-    args.extend(c.org_files());
-    args.extend([
-        "--voters",
-        c.voters.as_str(),
-        "--suppress",
-        c.optouts.as_str(),
-        "--assign",
-        "balanced",
-        "-o",
-        "out",
-    ]);
-    wd.run(&args);
-    let summary = serde_json::from_slice(&wd.read("out/summary.json")).unwrap();
+    let summary = c.merge_summary(&wd, &c.org_files(), "out", &["--assign", "balanced"]);
     (wd, summary)
 }
 
