@@ -3,11 +3,13 @@
 //!
 //! [`normalize`] and [`record`] turn fields into the spec's normalized values, [`key`] and
 //! [`token`] do the cryptography (key file, fingerprint, HKDF subkeys, HMAC tokens),
-//! [`label`] checks round and org labels, and [`hashfile`] is the token file format that
-//! carries the tokens to the coordinator.
+//! [`kinds`] lists the parts and kinds that spec v2 adds (a data table), [`label`] checks
+//! round and org labels, and [`hashfile`] is the token file format that carries the tokens
+//! to the coordinator.
 
 pub mod hashfile;
 pub mod key;
+pub mod kinds;
 pub mod label;
 pub mod normalize;
 pub mod record;
