@@ -135,6 +135,36 @@ impl KindDef {
     }
 }
 
+/// The five kinds of spec v1 written as atoms, in hashed-file column order (their names are
+/// v1's, not the atoms joined).
+pub fn v1_kinds() -> &'static [KindDef] {
+    static KINDS: OnceLock<Vec<KindDef>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let def = |name: &str, atoms: &[Atom]| KindDef {
+            name: name.to_string(),
+            atoms: atoms.to_vec(),
+        };
+        vec![
+            def("email", &[Atom::Email]),
+            def("phone", &[Atom::Phone]),
+            def("name_zip", &[Atom::First, Atom::Last, Atom::Zip5]),
+            def(
+                "name_addr",
+                &[Atom::First, Atom::Last, Atom::House, Atom::Zip5],
+            ),
+            def(
+                "name_yob_zip",
+                &[Atom::First, Atom::Last, Atom::Yob, Atom::Zip5],
+            ),
+        ]
+    })
+}
+
+/// Every kind of a spec 2 hashed file, in column order: v1's five, then [`v2_kinds`].
+pub fn all_kinds() -> Vec<&'static KindDef> {
+    v1_kinds().iter().chain(v2_kinds()).collect()
+}
+
 const KINDS_V2_CSV: &str = include_str!("kinds-v2.csv");
 
 /// The kinds spec v2 adds to v1's five, in hashed-file column order.
@@ -207,6 +237,17 @@ mod tests {
             );
             assert!(!k.atoms.contains(&Atom::Email) && !k.atoms.contains(&Atom::Phone));
         }
+    }
+
+    #[test]
+    fn v1_kinds_are_the_spec_v1_columns() {
+        let names: Vec<&str> = v1_kinds().iter().map(|k| k.name.as_str()).collect();
+        let v1: Vec<&str> = crate::spec::token::Kind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        assert_eq!(names, v1);
+        assert_eq!(all_kinds().len(), 5 + v2_kinds().len());
     }
 
     #[test]
