@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use blindmatch::merge::assign::{Policy, Target};
 use blindmatch::merge::messenger::MessengerOptions;
-use blindmatch::merge::{MergeOptions, merge};
+use blindmatch::merge::{MatchMode, MergeOptions, merge};
 use blindmatch::spec::token::Kind;
 
 use crate::ui::{Ui, thousands};
@@ -82,6 +82,13 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(1..))]
     messenger_cap: Option<u32>,
 
+    /// How records are matched to the voter file and linked into people: fuzzy (token spec v2
+    /// scoring over composite tokens) or exact (the v1 passes: email, phone, name_yob_zip,
+    /// name_addr, name_zip).
+    #[arg(long = "match", value_name = "MODE", default_value = "exact",
+          value_parser = ["fuzzy", "exact"])]
+    match_mode: String,
+
     /// The output directory (must not exist, unless --force).
     #[arg(short, long, value_name = "OUT_DIR")]
     output: PathBuf,
@@ -96,6 +103,7 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
     opts.voters = args.voters.clone();
     opts.suppress = args.suppress.clone();
     opts.force = args.force;
+    opts.match_mode = MatchMode::from_name(&args.match_mode).unwrap_or_default();
     opts.link_on = Vec::new();
     for name in &args.link_on {
         match Kind::from_name(name.trim()) {

@@ -64,6 +64,33 @@ pub const MAX_ORGS: usize = 64;
 const NO_PERSON: u32 = u32::MAX;
 const NO_GEO: u32 = u32::MAX;
 
+/// How member records are matched to voter records and linked into people.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MatchMode {
+    /// Token spec v2 scoring: candidates share a composite token, field agreement is inferred
+    /// from which kinds agree, weights are estimated without labels (docs/token-spec-v2.md).
+    #[default]
+    Fuzzy,
+    /// The v1 passes: a person matches the single voter record holding its token, strongest
+    /// kind first; records link on `link_on` tokens only.
+    Exact,
+}
+
+impl MatchMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            MatchMode::Fuzzy => "fuzzy",
+            MatchMode::Exact => "exact",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MatchMode> {
+        [MatchMode::Fuzzy, MatchMode::Exact]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
 /// What to merge.
 #[derive(Clone, Debug)]
 pub struct MergeOptions {
@@ -77,6 +104,7 @@ pub struct MergeOptions {
     pub target: Option<Target>,
     /// `--messenger-by COL [--messenger-cap N]`: a messenger for each assigned person.
     pub messengers: Option<MessengerOptions>,
+    pub match_mode: MatchMode,
     pub force: bool,
 }
 
@@ -91,6 +119,7 @@ impl MergeOptions {
             assign: None,
             target: None,
             messengers: None,
+            match_mode: MatchMode::Exact,
             force: false,
         }
     }
@@ -271,6 +300,9 @@ fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input
 /// Runs the merge and writes OUT_DIR atomically.
 pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult> {
     let (orgs, voters, suppress) = validate(opts)?;
+    if opts.match_mode == MatchMode::Fuzzy {
+        return Err(Error::Usage("merge --match fuzzy is not built yet".into()));
+    }
     let labels = org_labels(&orgs);
     if let Some(policy) = &opts.assign {
         policy.check(&labels)?;

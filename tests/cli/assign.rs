@@ -170,7 +170,7 @@ fn assignments_are_byte_identical_across_runs_and_threads() {
         let policy_ok = !policy.contains("youth-vote");
         if !policy_ok {
             // An org not in the merge is refused, and nothing is written.
-            let mut args = vec!["merge"];
+            let mut args = vec!["merge", "--match", "exact"];
             args.extend(c.org_files());
             args.extend(["--assign", policy, "-o", "bad"]);
             let err = wd.fail(&args);
@@ -215,7 +215,7 @@ fn targeting_assigns_only_matched_people_in_those_districts() {
     }
     assert!(assigned > 0);
     assert!(s["assignment"]["outside_target"].as_u64().unwrap() > 0);
-    let mut args = vec!["merge"];
+    let mut args = vec!["merge", "--match", "exact"];
     args.extend(c.org_files());
     args.extend([
         "--voters",

@@ -156,7 +156,7 @@ impl Consortium {
     /// `merge` of these org files with the voter file and the opt-outs into `out`, then any
     /// extra arguments; returns `summary.json`.
     pub fn merge_summary(&self, wd: &Workdir, files: &[&str], out: &str, extra: &[&str]) -> Value {
-        let mut args = vec!["merge"];
+        let mut args = vec!["merge", "--match", "exact"];
         args.extend_from_slice(files);
         args.extend([
             "--voters",

@@ -36,7 +36,16 @@ fn a_voter_row_without_its_kept_cells_does_not_panic() {
         })
         .collect();
     wd.write("v-cut.csv", cut);
-    let out = wd.output(&["merge", "m.csv", "--voters", "v-cut.csv", "-o", "out"]);
+    let out = wd.output(&[
+        "merge",
+        "--match",
+        "exact",
+        "m.csv",
+        "--voters",
+        "v-cut.csv",
+        "-o",
+        "out",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
@@ -116,7 +125,7 @@ fn a_killed_run_leaves_no_output_and_the_next_run_sweeps_its_litter() {
 
     for delay_ms in [20, 100, 300] {
         let mut child = wd
-            .command(&["merge", "out/h.csv", "-o", "round"])
+            .command(&["merge", "--match", "exact", "out/h.csv", "-o", "round"])
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
@@ -131,7 +140,7 @@ fn a_killed_run_leaves_no_output_and_the_next_run_sweeps_its_litter() {
             "a partial merge output is visible"
         );
     }
-    wd.run(&["merge", "out/h.csv", "-o", "round"]);
+    wd.run(&["merge", "--match", "exact", "out/h.csv", "-o", "round"]);
     assert!(wd.path("round/summary.json").exists());
     assert_eq!(litter(&wd, "."), Vec::<String>::new());
 }
@@ -143,7 +152,7 @@ fn a_truncated_summary_is_called_that() {
     let wd = Workdir::new();
     wd.write("members.csv", "email\nann@example.org\nbo@example.org\n");
     wd.hash("members.csv", "h.csv", "o", &[]);
-    wd.run(&["merge", "h.csv", "-o", "out"]);
+    wd.run(&["merge", "--match", "exact", "h.csv", "-o", "out"]);
     let summary = wd.read("out/summary.json");
     wd.write("out/summary.json", &summary[..summary.len() / 2]);
     let err = wd.fail(&["report", "out"]);

@@ -526,9 +526,17 @@ fn force_never_replaces_an_input_of_the_same_run() {
         "the export is untouched"
     );
     wd.hash("members.csv", "h.csv", "o", &[]);
-    wd.run(&["merge", "h.csv", "-o", "out"]);
+    wd.run(&["merge", "--match", "exact", "h.csv", "-o", "out"]);
     std::fs::copy(wd.path("h.csv"), wd.path("out/h.csv")).unwrap();
-    let err = wd.fail(&["merge", "out/h.csv", "-o", "out", "--force"]);
+    let err = wd.fail(&[
+        "merge",
+        "--match",
+        "exact",
+        "out/h.csv",
+        "-o",
+        "out",
+        "--force",
+    ]);
     assert!(err.contains("inside the output directory"), "{err}");
     assert!(wd.path("out/h.csv").exists());
 }

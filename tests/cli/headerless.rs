@@ -324,7 +324,9 @@ fn florida_voters_and_a_utf16_export_round_trip_through_lookup() {
         ],
     );
     wd.hash("members.tsv", "m.csv", "union", &[]);
-    wd.run(&["merge", "m.csv", "--voters", "v.csv", "-o", "out"]);
+    wd.run(&[
+        "merge", "--match", "exact", "m.csv", "--voters", "v.csv", "-o", "out",
+    ]);
     wd.run(&[
         "lookup",
         "--key",

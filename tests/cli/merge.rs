@@ -27,7 +27,7 @@ fn tiny() -> DemoConfig {
 fn merge_args<'a>(c: &'a Consortium, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["merge"];
     args.extend(c.org_files());
-    args.extend(["--voters", c.voters.as_str(), "-o", "out"]);
+    args.extend(["--voters", c.voters.as_str(), "-o", "out", "--match", "exact"]);
     args.extend_from_slice(extra);
     args
 }
@@ -218,6 +218,8 @@ fn mismatched_inputs_are_refused_and_nothing_is_written() {
     }
     let err = wd.fail(&[
         "merge",
+        "--match",
+        "exact",
         c.orgs[0].1.as_str(),
         "--voters",
         c.orgs[1].1.as_str(),
@@ -688,7 +690,7 @@ fn corrupted_hashed_files_are_refused_clearly() {
     for (name, bytes, why) in cases {
         let file = format!("{name}.csv");
         wd.write(&file, &bytes);
-        let mut args = vec!["merge", file.as_str()];
+        let mut args = vec!["merge", "--match", "exact", file.as_str()];
         args.extend(c.org_files().into_iter().skip(1));
         args.extend(["-o", "out"]);
         let err = wd.fail(&args);

@@ -429,7 +429,7 @@ fn messenger_options_are_checked_before_anything_is_written() {
         },
     );
     let base = |extra: &[&'static str]| -> Vec<String> {
-        let mut args: Vec<String> = vec!["merge".into()];
+        let mut args: Vec<String> = vec!["merge".into(), "--match".into(), "exact".into()];
         args.extend(c.org_files().iter().map(|s| s.to_string()));
         args.extend(["--voters", c.voters.as_str(), "-o", "bad"].map(String::from));
         args.extend(extra.iter().map(|s| s.to_string()));
@@ -462,6 +462,8 @@ fn messenger_options_are_checked_before_anything_is_written() {
     // No org file marks messengers.
     let mut args = vec![
         "merge",
+        "--match",
+        "exact",
         "extra.hashed.csv",
         "--voters",
         &c.voters,
@@ -477,7 +479,14 @@ fn messenger_options_are_checked_before_anything_is_written() {
     let broken = text.replacen(",1\n", ",yes\n", 1);
     assert_ne!(text, broken);
     wd.write("broken.hashed.csv", broken);
-    let err = wd.fail(&["merge", "broken.hashed.csv", "-o", "bad"]);
+    let err = wd.fail(&[
+        "merge",
+        "--match",
+        "exact",
+        "broken.hashed.csv",
+        "-o",
+        "bad",
+    ]);
     assert!(
         err.contains("broken.hashed.csv") && err.contains("messenger cell"),
         "{err}"

@@ -315,6 +315,8 @@ fn no_input_value_appears_with_messengers() {
         ),
         vec![
             "merge",
+            "--match",
+            "exact",
             "m.csv",
             "--voters",
             "v.csv",
