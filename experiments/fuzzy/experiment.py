@@ -35,11 +35,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ATOMS = {
     "F": ("first", "first"), "FK": ("first_nick", "first"), "FN": ("first_nysiis", "first"),
     "FI": ("first_init", "first"), "L": ("last", "last"), "LN": ("last_nysiis", "last"),
-    "NP": ("names_sorted", "first+last"), "M": ("middle_init", "middle"), "D": ("dob", "dob"),
+    "NP": ("names_sorted", "first+last"), "NPN": ("names_sorted_nysiis", "first+last"),
+    "NA": ("name_any_nysiis", "first"), "M": ("middle_init", "middle"), "D": ("dob", "dob"),
     "Y": ("yob", "yob"), "H": ("house", "house"), "S": ("street", "street"), "C": ("city", "place"),
     "Z": ("zip5", "place"), "P": ("phone", "phone"), "E": ("email", "email"),
 }
-MULTI = {"FK"}  # atoms that may carry several values
+MULTI = {"FK", "NA"}  # atoms that may carry several values
 
 V1_KINDS = {  # spec v1, unchanged
     "email": ("E",), "phone": ("P",), "name_zip": ("F", "L", "Z"),
@@ -104,6 +105,8 @@ def atoms_of(first, middle, last, address, city, zipc, dobv, phone="", email="")
     l = N.name_last(last)
     a = {"F": f, "L": l, "FN": N.nysiis(f), "LN": N.nysiis(l), "FI": N.first_initial(f),
          "FK": N.nick_set(f) or None, "NP": "|".join(sorted([f, l])) if f and l else None,
+         "NPN": "|".join(sorted([N.nysiis(f), N.nysiis(l)])) if f and l and N.nysiis(f) and N.nysiis(l) else None,
+         "NA": set(x for x in (N.nysiis(f) if f else None, N.nysiis(l) if l else None) if x) or None,
          "M": N.middle_initial(middle), "D": N.dob(dobv), "Y": N.yob(dobv), "H": N.house(address),
          "S": N.street(address), "C": N.city(city), "Z": N.zip5(zipc), "P": phone_e164(phone),
          "E": email_norm(email)}
