@@ -1,0 +1,171 @@
+//! The shared middle of voter matching and people linking: infer every candidate pair, find
+//! the anchored and competitor pairs, count the m and u examples, estimate, weigh.
+
+use rayon::prelude::*;
+
+use super::candidates::status;
+use super::infer::{Kinds, N_FIELDS, N_PATTERNS, level_missing, pattern_levels};
+use super::model::{Model, estimate};
+use super::table::TokenTable;
+use super::{LinkError, Options};
+
+/// One candidate pair after inference.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PairRec {
+    pub a: u32,
+    pub b: u32,
+    pub pattern: u32,
+    pub evidence: u8,
+    pub anchored: u8,
+}
+
+/// Infer every pair of `keys` (`a << 32 | b`, a a row of `ta`, b of `tb`).
+pub(crate) fn infer_pairs(keys: &[u64], ta: &TokenTable, tb: &TokenTable) -> Vec<PairRec> {
+    let kinds = Kinds::new(ta.kinds());
+    keys.par_iter()
+        .map(|&k| {
+            let (a, b) = ((k >> 32) as u32, k as u32);
+            let inf = kinds.infer(&status(ta, a as usize, tb, b as usize));
+            PairRec {
+                a,
+                b,
+                pattern: inf.pattern,
+                evidence: inf.evidence,
+                anchored: inf.anchored,
+            }
+        })
+        .collect()
+}
+
+/// Best and second-best evidence of a row, and the index of its best pair.
+#[derive(Clone, Copy)]
+struct Best {
+    e: i16,
+    k: u32,
+    e2: i16,
+}
+
+const NO_BEST: Best = Best {
+    e: -1,
+    k: u32::MAX,
+    e2: -1,
+};
+
+fn update(b: &mut Best, e: i16, k: u32) {
+    if e > b.e {
+        *b = Best { e, k, e2: b.e };
+    } else if e > b.e2 {
+        b.e2 = e;
+    }
+}
+
+/// Competitor pairs: a row whose best pair covers >= `anchor_min_evidence` quasi-identifiers
+/// and at least `anchor_margin` more than its second best, mutually (for both of the pair's
+/// rows), is anchored; the other pairs of anchored rows are non-matches under the one-to-one
+/// rule. Returns a flag per pair and the number of anchored pairs. Ties never anchor, so the
+/// result does not depend on the order of pairs.
+pub(crate) fn competitors(
+    pairs: &[PairRec],
+    n_a: usize,
+    n_b: usize,
+    opts: &Options,
+) -> (Vec<bool>, u64) {
+    let mut best_a = vec![NO_BEST; n_a];
+    let mut best_b = vec![NO_BEST; n_b];
+    for (k, p) in pairs.iter().enumerate() {
+        let e = i16::from(p.evidence);
+        if let Some(b) = best_a.get_mut(p.a as usize) {
+            update(b, e, k as u32);
+        }
+        if let Some(b) = best_b.get_mut(p.b as usize) {
+            update(b, e, k as u32);
+        }
+    }
+    let (min, margin) = (
+        i16::from(opts.anchor_min_evidence),
+        i16::from(opts.anchor_margin),
+    );
+    let mut anchor = vec![false; pairs.len()];
+    let mut anc_a = vec![false; n_a];
+    let mut anc_b = vec![false; n_b];
+    let mut n_anchor = 0;
+    for b in &best_a {
+        if b.k == u32::MAX || b.e < min || b.e - b.e2 < margin {
+            continue;
+        }
+        let Some(p) = pairs.get(b.k as usize) else {
+            continue;
+        };
+        let Some(r) = best_b.get(p.b as usize) else {
+            continue;
+        };
+        if r.k == b.k && r.e - r.e2 >= margin {
+            anchor[b.k as usize] = true;
+            anc_a[p.a as usize] = true;
+            anc_b[p.b as usize] = true;
+            n_anchor += 1;
+        }
+    }
+    let comp = pairs
+        .iter()
+        .zip(&anchor)
+        .map(|(p, &is_anchor)| !is_anchor && (anc_a[p.a as usize] || anc_b[p.b as usize]))
+        .collect();
+    (comp, n_anchor)
+}
+
+/// Pattern histogram of the pairs `keep` selects.
+pub(crate) fn histogram(
+    pairs: &[PairRec],
+    keep: impl Fn(usize, &PairRec) -> bool + Sync,
+) -> Vec<u64> {
+    let mut h = vec![0u64; N_PATTERNS];
+    for (i, p) in pairs.iter().enumerate() {
+        if keep(i, p) {
+            h[p.pattern as usize] += 1;
+        }
+    }
+    h
+}
+
+/// m examples: per field, the levels of the pairs anchored without it (missing excluded).
+pub(crate) fn m_counts(pairs: &[PairRec]) -> [[u64; 9]; N_FIELDS] {
+    pairs
+        .par_iter()
+        .fold(
+            || [[0u64; 9]; N_FIELDS],
+            |mut acc, p| {
+                if p.anchored != 0 {
+                    let lv = pattern_levels(p.pattern);
+                    for f in 0..N_FIELDS {
+                        if p.anchored & (1 << f) != 0 && lv[f] != level_missing(f) {
+                            acc[f][lv[f] as usize] += 1;
+                        }
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(
+            || [[0u64; 9]; N_FIELDS],
+            |mut a, b| {
+                for f in 0..N_FIELDS {
+                    for l in 0..9 {
+                        a[f][l] += b[f][l];
+                    }
+                }
+                a
+            },
+        )
+}
+
+/// Estimate the model from the pairs, given the u examples.
+pub(crate) fn fit(
+    pairs: &[PairRec],
+    u_hist: &[u64],
+    n_anchor: u64,
+    opts: &Options,
+) -> Result<Model, LinkError> {
+    let all = histogram(pairs, |_, _| true);
+    estimate(&m_counts(pairs), u_hist, &all, n_anchor, opts)
+}
