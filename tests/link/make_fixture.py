@@ -9,6 +9,8 @@ Voter rows are written BEFORE the drop rule (the Rust test applies it, and compu
 self-join from them), so the fixture holds each voter row once.
 
     cd tests/link && python3 make_fixture.py > fixture.txt
+    python3 make_fixture.py SEED VOTERS ORG PROFILE yob|full > /elsewhere.txt   (a larger check:
+    BLINDMATCH_LINK_FIXTURE=/elsewhere.txt cargo test --release --test link)
 """
 import os
 import sys
@@ -20,6 +22,9 @@ import experiment as E  # noqa: E402
 import synth  # noqa: E402
 
 SEED, N_VOTERS, N_ORG, PROFILE, VOTER_DOB = 5, 3000, 800, "harsh", "yob"
+if len(sys.argv) == 6:  # a larger scenario for a local check, not committed
+    SEED, N_VOTERS, N_ORG = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    PROFILE, VOTER_DOB = sys.argv[4], sys.argv[5]
 
 
 def u64(t):
