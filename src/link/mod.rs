@@ -124,3 +124,38 @@ fn same_kinds(a: &TokenTable, b: &TokenTable) -> Result<(), LinkError> {
         Err(LinkError::KindMismatch)
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::TokenTable;
+    use crate::spec::kinds::{Atom, KindDef};
+
+    /// Kinds from atom lists (names are the atoms joined, as the kinds table names them).
+    pub fn kinds(defs: &[&[Atom]]) -> Vec<KindDef> {
+        defs.iter()
+            .map(|a| KindDef {
+                name: a.iter().map(|x| x.name()).collect::<Vec<_>>().join("_"),
+                atoms: a.to_vec(),
+            })
+            .collect()
+    }
+
+    /// A table of single-token cells; 0 is an empty cell.
+    pub fn table(kinds: &[KindDef], rows: &[&[u64]]) -> TokenTable {
+        let mut t = TokenTable::new(kinds).unwrap();
+        for r in rows {
+            let cells: Vec<&[u64]> = r
+                .iter()
+                .map(|t| {
+                    if *t == 0 {
+                        &[][..]
+                    } else {
+                        std::slice::from_ref(t)
+                    }
+                })
+                .collect();
+            t.push_row(&cells).unwrap();
+        }
+        t
+    }
+}

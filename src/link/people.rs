@@ -166,3 +166,66 @@ pub fn link_people(
         params: model.params,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::testutil::{kinds, table};
+    use crate::spec::kinds::Atom::*;
+
+    #[test]
+    fn a_person_gets_one_row_per_org_but_duplicates_inside_an_org_join() {
+        let k = kinds(&[
+            &[First, Dob, House],
+            &[First, Dob, Street],
+            &[First, Dob, Zip5],
+            &[Last, Dob, House],
+        ]);
+        // row 0 (org 0); row 1 (org 1) agrees with it on 3 kinds, row 2 (org 1) on 1 kind:
+        // row 1 joins, row 2 cannot (org 1 is already in the cluster)
+        let t = table(&k, &[&[1, 2, 3, 4], &[1, 2, 9, 4], &[7, 8, 3, 6]]);
+        let p = link_people(&t, &[0, 1, 1], &Options::default()).unwrap();
+        assert_eq!(p.cluster_of, vec![0, 0, 2]);
+        assert_eq!(p.people, 2);
+        assert!(p.ambiguous_rows.is_empty());
+        assert!(
+            p.links
+                .windows(2)
+                .all(|w| w[0].weight_bits >= w[1].weight_bits)
+        );
+        // row 3 duplicates row 0 inside org 0: the direct link joins them. As in the
+        // reference, rows 1 and 2 now each have two equally close links into org 0 (rows 0
+        // and 3) and are left alone
+        let t = table(
+            &k,
+            &[&[1, 2, 3, 4], &[1, 2, 9, 4], &[7, 8, 3, 6], &[1, 2, 3, 4]],
+        );
+        let p = link_people(&t, &[0, 1, 1, 0], &Options::default()).unwrap();
+        assert_eq!(p.cluster_of, vec![0, 1, 2, 0]);
+        assert_eq!(p.ambiguous_rows, vec![1, 2]);
+    }
+
+    #[test]
+    fn a_row_with_two_close_links_into_one_org_is_left_alone() {
+        let k = kinds(&[&[First, Dob, House], &[First, Dob, Street]]);
+        // row 0 (org 0) agrees with row 1 on first+dob+house and with row 2 on
+        // first+dob+street (both org 1): the same levels, so row 0 links to neither
+        let t = table(&k, &[&[1, 2], &[1, 5], &[6, 2]]);
+        let p = link_people(&t, &[0, 1, 1], &Options::default()).unwrap();
+        assert_eq!(p.cluster_of, vec![0, 1, 2]);
+        assert_eq!(p.ambiguous_rows, vec![0]);
+        assert_eq!(p.links.len(), 2);
+    }
+
+    #[test]
+    fn org_labels_must_match_rows() {
+        let k = kinds(&[&[First, Dob, House]]);
+        let t = table(&k, &[&[1], &[1]]);
+        assert_eq!(
+            link_people(&t, &[0], &Options::default()),
+            Err(LinkError::OrgCount { rows: 2, orgs: 1 })
+        );
+        let p = link_people(&t, &[3, 3], &Options::default()).unwrap();
+        assert_eq!(p.cluster_of, vec![0, 0]);
+    }
+}

@@ -218,3 +218,133 @@ pub fn voter_match_with(
         params: model.params,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::testutil::{kinds, table};
+    use crate::spec::kinds::Atom::*;
+
+    fn ks() -> Vec<KindDef> {
+        kinds(&[
+            &[First, Dob, House],
+            &[First, Dob, Street],
+            &[First, Dob, Zip5],
+            &[Last, Dob, House],
+        ])
+    }
+
+    fn voter_of(r: &VoterMatch, m: usize) -> Option<u32> {
+        match r.members[m] {
+            MemberMatch::Matched { voter_row, .. } => Some(voter_row),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn each_voter_goes_once_to_the_strongest_member() {
+        let k = ks();
+        // member 0 agrees with voter 0 on three kinds, member 1 on one: member 0 wins although
+        // ties would favour the larger row; member 2 is a plain match of voter 1
+        let members = table(&k, &[&[1, 2, 3, 4], &[1, 92, 93, 94], &[11, 12, 13, 14]]);
+        let voters = table(&k, &[&[1, 2, 3, 5], &[11, 12, 13, 14]]);
+        let r = voter_match(&members, &voters, &Options::default()).unwrap();
+        assert_eq!(voter_of(&r, 0), Some(0));
+        assert_eq!(r.members[1], MemberMatch::Unmatched);
+        assert_eq!(voter_of(&r, 2), Some(1));
+        assert_eq!(r.matched, 2);
+        assert_eq!(r.bands.p99 + r.bands.p90 + r.bands.p50, 2);
+        if let MemberMatch::Matched {
+            posterior,
+            weight_bits,
+            ..
+        } = r.members[0]
+        {
+            assert!(posterior >= 0.5 && posterior <= 1.0 && weight_bits > 0.0);
+        }
+        // two identical member rows: the voter goes to one of them only
+        let members = table(&k, &[&[1, 2, 3, 4], &[1, 2, 3, 4]]);
+        let voters = table(&k, &[&[1, 2, 3, 4]]);
+        let r = voter_match(&members, &voters, &Options::default()).unwrap();
+        assert_eq!(r.matched, 1);
+        assert_eq!(r.ambiguous, 0);
+    }
+
+    #[test]
+    fn two_close_candidates_make_a_member_ambiguous() {
+        let k = ks();
+        // voter 0 agrees on first+dob+house, voter 1 on first+dob+street: the same levels
+        let members = table(&k, &[&[1, 2, 0, 0], &[11, 12, 13, 14]]);
+        let voters = table(&k, &[&[1, 7, 0, 0], &[8, 2, 0, 0], &[11, 12, 13, 14]]);
+        let r = voter_match(&members, &voters, &Options::default()).unwrap();
+        assert!(
+            matches!(r.members[0], MemberMatch::Ambiguous { best_bits, second_bits } if best_bits == second_bits)
+        );
+        assert_eq!(voter_of(&r, 1), Some(2));
+        assert_eq!((r.matched, r.ambiguous), (1, 1));
+        // with no ambiguity margin the tie is resolved (one-to-one still holds)
+        let opts = Options {
+            ambiguity_bits: 0.0,
+            ..Options::default()
+        };
+        let r = voter_match(&members, &voters, &opts).unwrap();
+        assert_eq!(r.ambiguous, 0);
+        assert!(voter_of(&r, 0).is_some());
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        let k = ks();
+        let members = table(&k, &[&[1, 2, 3, 4]]);
+        let other = table(&k[..3], &[&[1, 2, 3]]);
+        assert_eq!(
+            voter_match(&members, &other, &Options::default()),
+            Err(LinkError::KindMismatch)
+        );
+        for bad in [
+            Options {
+                threshold: 1.0,
+                ..Options::default()
+            },
+            Options {
+                threshold: f64::NAN,
+                ..Options::default()
+            },
+            Options {
+                max_holders: 1,
+                ..Options::default()
+            },
+            Options {
+                ambiguity_bits: -1.0,
+                ..Options::default()
+            },
+        ] {
+            assert!(matches!(
+                voter_match(&members, &members, &bad),
+                Err(LinkError::Option(_))
+            ));
+        }
+        let empty = table(&k, &[]);
+        let r = voter_match(&empty, &members, &Options::default()).unwrap();
+        assert!(r.members.is_empty());
+        let r = voter_match(&members, &empty, &Options::default()).unwrap();
+        assert_eq!(r.members, vec![MemberMatch::Unmatched]);
+        let none = TokenTable::new(&[]).unwrap();
+        assert!(voter_match(&none, &none, &Options::default()).is_ok());
+    }
+
+    #[test]
+    fn self_join_counts_voter_pairs_before_the_drop() {
+        let k = ks();
+        // a household: two voters share the house kind's token
+        let voters = table(&k, &[&[1, 2, 3, 4], &[5, 6, 7, 4], &[8, 9, 10, 11]]);
+        let sj = SelfJoin::from_voters(&voters, &Options::default()).unwrap();
+        assert_eq!(sj.pairs(), 1);
+        let (dropped, n) = voters.without_shared_tokens();
+        assert_eq!(n, vec![0, 0, 0, 1]);
+        let members = table(&k, &[&[1, 2, 3, 4]]);
+        let r = voter_match_with(&members, &dropped, Some(&sj), &Options::default()).unwrap();
+        assert_eq!(voter_of(&r, 0), Some(0));
+        assert!(r.params.u_pairs >= 1);
+    }
+}

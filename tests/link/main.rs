@@ -47,8 +47,9 @@ fn atom(letter: &str) -> Atom {
 /// The committed fixture, or the one `BLINDMATCH_LINK_FIXTURE` names (a larger scenario made
 /// by `make_fixture.py SEED VOTERS ORG PROFILE DOB`, for a local check).
 fn load() -> Fixture {
-    let path = std::env::var("BLINDMATCH_LINK_FIXTURE")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/link/fixture.txt").to_string());
+    let path = std::env::var("BLINDMATCH_LINK_FIXTURE").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/link/fixture.txt").to_string()
+    });
     let text = std::fs::read_to_string(path).expect("fixture");
     let mut lines = text.lines().filter(|l| !l.starts_with('#')).peekable();
     let mut f = Fixture {
@@ -101,7 +102,9 @@ fn load() -> Fixture {
                 while let Some(l) = lines.peek() {
                     let p: Vec<&str> = l.split(' ').collect();
                     match p[0] {
-                        "m" => m.insert(p[1].parse().unwrap(), p[2].parse().unwrap()).map(|_| ()),
+                        "m" => m
+                            .insert(p[1].parse().unwrap(), p[2].parse().unwrap())
+                            .map(|_| ()),
                         "a" => a.insert(p[1].parse().unwrap()).then_some(()),
                         _ => break,
                     };
@@ -142,7 +145,12 @@ fn voter_match_equals_the_python_reference() {
     let r = voter_match(members, &voters, &opts).unwrap();
     let (lam, pm, pa) = &f.voter["noselfjoin"];
     let (m, a) = rust_matches(&r);
-    assert!((r.params.lambda - lam).abs() < 1e-9, "lambda {} vs {}", r.params.lambda, lam);
+    assert!(
+        (r.params.lambda - lam).abs() < 1e-9,
+        "lambda {} vs {}",
+        r.params.lambda,
+        lam
+    );
     assert_eq!(&m, pm);
     assert_eq!(&a, pa);
     assert_eq!(r.matched as usize, pm.len());
@@ -153,7 +161,12 @@ fn voter_match_equals_the_python_reference() {
     let r = voter_match_with(members, &voters, Some(&sj), &opts).unwrap();
     let (lam, pm, pa) = &f.voter["selfjoin"];
     let (m, a) = rust_matches(&r);
-    assert!((r.params.lambda - lam).abs() < 1e-9, "lambda {} vs {}", r.params.lambda, lam);
+    assert!(
+        (r.params.lambda - lam).abs() < 1e-9,
+        "lambda {} vs {}",
+        r.params.lambda,
+        lam
+    );
     assert_eq!(&m, pm);
     assert_eq!(&a, pa);
 }
