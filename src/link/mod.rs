@@ -74,6 +74,13 @@ pub struct Options {
     pub anchor_min_evidence: u8,
     /// ... and by how many more than the rows' second-best pairs (2).
     pub anchor_margin: u8,
+    /// People linking only. false (the reference's rule): a row's best pair, for anchoring,
+    /// is taken among the pairs where it is the lower row and, separately, the higher row, so
+    /// the anchors (and through u, the weights) depend on row order. true: over all its
+    /// pairs, independent of row order. Measured on the synthetic CRM scenario (seed 21, 2 x
+    /// 5,000 rows, 8,000 people): 8,261 people with the reference rule, 8,293 with this one;
+    /// equal on the harsh one. Off until it is measured better.
+    pub order_independent_anchors: bool,
 }
 
 impl Default for Options {
@@ -87,6 +94,7 @@ impl Default for Options {
             em_iterations: 30,
             anchor_min_evidence: 5,
             anchor_margin: 2,
+            order_independent_anchors: false,
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use super::candidates::self_pairs;
 use super::model::Params;
-use super::score::{competitors, fit, histogram, infer_pairs};
+use super::score::{competitors, competitors_symmetric, fit, histogram, infer_pairs};
 use super::table::TokenTable;
 use super::{LinkError, Options};
 
@@ -86,7 +86,11 @@ pub fn link_people(
     }
     let keys = self_pairs(members, opts.max_holders);
     let pairs = infer_pairs(&keys, members, members);
-    let (comp, n_anchor) = competitors(&pairs, n, n, opts);
+    let (comp, n_anchor) = if opts.order_independent_anchors {
+        competitors_symmetric(&pairs, n, opts)
+    } else {
+        competitors(&pairs, n, n, opts)
+    };
     let org = |r: u32| org_of[r as usize];
     // u: competitors, plus every pair within one org (mostly households); a competitor pair
     // within one org counts twice, as in the reference

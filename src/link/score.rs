@@ -114,6 +114,53 @@ pub(crate) fn competitors(
     (comp, n_anchor)
 }
 
+/// Competitor pairs among the rows of one table (people linking): as [`competitors`], but
+/// a row's best and second-best pairs are taken over all its pairs, whichever end of the pair
+/// it is. (The reference keys rows by their end of the pair, `a < b`, which makes the anchors
+/// depend on row order; see `people.rs`.)
+pub(crate) fn competitors_symmetric(
+    pairs: &[PairRec],
+    n: usize,
+    opts: &Options,
+) -> (Vec<bool>, u64) {
+    let mut best = vec![NO_BEST; n];
+    for (k, p) in pairs.iter().enumerate() {
+        let e = i16::from(p.evidence);
+        for r in [p.a, p.b] {
+            if let Some(b) = best.get_mut(r as usize) {
+                update(b, e, k as u32);
+            }
+        }
+    }
+    let (min, margin) = (
+        i16::from(opts.anchor_min_evidence),
+        i16::from(opts.anchor_margin),
+    );
+    let mut anchor = vec![false; pairs.len()];
+    let mut anchored_row = vec![false; n];
+    let mut n_anchor = 0;
+    for (k, p) in pairs.iter().enumerate() {
+        let (Some(x), Some(y)) = (best.get(p.a as usize), best.get(p.b as usize)) else {
+            continue;
+        };
+        let ok = |b: &Best| b.k == k as u32 && b.e >= min && b.e - b.e2 >= margin;
+        if ok(x) && ok(y) {
+            anchor[k] = true;
+            anchored_row[p.a as usize] = true;
+            anchored_row[p.b as usize] = true;
+            n_anchor += 1;
+        }
+    }
+    let comp = pairs
+        .iter()
+        .zip(&anchor)
+        .map(|(p, &is_anchor)| {
+            !is_anchor && (anchored_row[p.a as usize] || anchored_row[p.b as usize])
+        })
+        .collect();
+    (comp, n_anchor)
+}
+
 /// Pattern histogram of the pairs `keep` selects.
 pub(crate) fn histogram(
     pairs: &[PairRec],
