@@ -95,8 +95,8 @@ pub(crate) fn self_pairs(table: &TokenTable, max_holders: usize) -> Vec<u64> {
     keys
 }
 
-/// Whether two sorted token lists share a token.
-fn share(a: &[u64], b: &[u64]) -> bool {
+/// Whether two sorted lists share an element.
+pub(crate) fn share<T: Ord>(a: &[T], b: &[T]) -> bool {
     match (a, b) {
         ([x], [y]) => x == y,
         _ => {

@@ -547,8 +547,8 @@ mod tests {
             assert_eq!(pattern_index(&pattern_levels(p)), p);
         }
         let mut m = [0u8; N_FIELDS];
-        for f in 0..N_FIELDS {
-            m[f] = level_missing(f);
+        for (f, l) in m.iter_mut().enumerate() {
+            *l = level_missing(f);
             assert_eq!(level_unknown(f) + 1, level_missing(f));
         }
         assert_eq!(pattern_index(&m), N_PATTERNS as u32 - 1);

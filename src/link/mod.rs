@@ -107,9 +107,8 @@ impl Options {
         if !(self.ambiguity_bits >= 0.0 && self.ambiguity_bits.is_finite()) {
             return Err(LinkError::Option("ambiguity_bits must be finite and >= 0"));
         }
-        if !(self.u_prior_pairs > 0.0 && self.u_prior_pairs.is_finite())
-            || !(self.m_prior_pairs > 0.0 && self.m_prior_pairs.is_finite())
-        {
+        let positive = |x: f64| x > 0.0 && x.is_finite();
+        if !positive(self.u_prior_pairs) || !positive(self.m_prior_pairs) {
             return Err(LinkError::Option(
                 "prior pseudo-pairs must be finite and > 0",
             ));

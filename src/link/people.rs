@@ -6,7 +6,7 @@
 //! link inside one org (a duplicate row). A row whose two best links into the same other org
 //! are within [`Options::ambiguity_bits`] links to neither.
 
-use super::candidates::self_pairs;
+use super::candidates::{self_pairs, share};
 use super::model::Params;
 use super::score::{competitors, competitors_symmetric, fit, histogram, infer_pairs};
 use super::table::TokenTable;
@@ -43,18 +43,6 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
         x = g;
     }
     x
-}
-
-fn intersects(a: &[u32], b: &[u32]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Equal => return true,
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    false
 }
 
 fn merge_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -136,7 +124,7 @@ pub fn link_people(
         if a == b {
             continue;
         }
-        if !same_org && intersects(&orgs[a as usize], &orgs[b as usize]) {
+        if !same_org && share(&orgs[a as usize], &orgs[b as usize]) {
             continue;
         }
         parent[b as usize] = a;

@@ -64,70 +64,48 @@ fn update(b: &mut Best, e: i16, k: u32) {
 /// rows), is anchored; the other pairs of anchored rows are non-matches under the one-to-one
 /// rule. Returns a flag per pair and the number of anchored pairs. Ties never anchor, so the
 /// result does not depend on the order of pairs.
+///
+/// Rows of the first end of the pairs and rows of the second end are kept apart (`n_a` rows,
+/// then `n_b`), as the reference does, also when both ends are rows of one table.
 pub(crate) fn competitors(
     pairs: &[PairRec],
     n_a: usize,
     n_b: usize,
     opts: &Options,
 ) -> (Vec<bool>, u64) {
-    let mut best_a = vec![NO_BEST; n_a];
-    let mut best_b = vec![NO_BEST; n_b];
-    for (k, p) in pairs.iter().enumerate() {
-        let e = i16::from(p.evidence);
-        if let Some(b) = best_a.get_mut(p.a as usize) {
-            update(b, e, k as u32);
-        }
-        if let Some(b) = best_b.get_mut(p.b as usize) {
-            update(b, e, k as u32);
-        }
-    }
-    let (min, margin) = (
-        i16::from(opts.anchor_min_evidence),
-        i16::from(opts.anchor_margin),
-    );
-    let mut anchor = vec![false; pairs.len()];
-    let mut anc_a = vec![false; n_a];
-    let mut anc_b = vec![false; n_b];
-    let mut n_anchor = 0;
-    for b in &best_a {
-        if b.k == u32::MAX || b.e < min || b.e - b.e2 < margin {
-            continue;
-        }
-        let Some(p) = pairs.get(b.k as usize) else {
-            continue;
-        };
-        let Some(r) = best_b.get(p.b as usize) else {
-            continue;
-        };
-        if r.k == b.k && r.e - r.e2 >= margin {
-            anchor[b.k as usize] = true;
-            anc_a[p.a as usize] = true;
-            anc_b[p.b as usize] = true;
-            n_anchor += 1;
-        }
-    }
-    let comp = pairs
-        .iter()
-        .zip(&anchor)
-        .map(|(p, &is_anchor)| !is_anchor && (anc_a[p.a as usize] || anc_b[p.b as usize]))
-        .collect();
-    (comp, n_anchor)
+    competitors_keyed(
+        pairs,
+        n_a + n_b,
+        |p| (p.a as usize, n_a + p.b as usize),
+        opts,
+    )
 }
 
 /// Competitor pairs among the rows of one table (people linking): as [`competitors`], but
 /// a row's best and second-best pairs are taken over all its pairs, whichever end of the pair
 /// it is. (The reference keys rows by their end of the pair, `a < b`, which makes the anchors
-/// depend on row order; see `people.rs`.)
+/// depend on row order; see [`Options::order_independent_anchors`].)
 pub(crate) fn competitors_symmetric(
     pairs: &[PairRec],
     n: usize,
     opts: &Options,
 ) -> (Vec<bool>, u64) {
-    let mut best = vec![NO_BEST; n];
+    competitors_keyed(pairs, n, |p| (p.a as usize, p.b as usize), opts)
+}
+
+/// [`competitors`] with the rows of a pair's two ends given as keys below `n_keys`.
+fn competitors_keyed(
+    pairs: &[PairRec],
+    n_keys: usize,
+    keys: impl Fn(&PairRec) -> (usize, usize),
+    opts: &Options,
+) -> (Vec<bool>, u64) {
+    let mut best = vec![NO_BEST; n_keys];
     for (k, p) in pairs.iter().enumerate() {
         let e = i16::from(p.evidence);
-        for r in [p.a, p.b] {
-            if let Some(b) = best.get_mut(r as usize) {
+        let (x, y) = keys(p);
+        for r in [x, y] {
+            if let Some(b) = best.get_mut(r) {
                 update(b, e, k as u32);
             }
         }
@@ -136,18 +114,18 @@ pub(crate) fn competitors_symmetric(
         i16::from(opts.anchor_min_evidence),
         i16::from(opts.anchor_margin),
     );
+    let ok = |b: Option<&Best>, k: usize| {
+        b.is_some_and(|b| b.k == k as u32 && b.e >= min && b.e - b.e2 >= margin)
+    };
     let mut anchor = vec![false; pairs.len()];
-    let mut anchored_row = vec![false; n];
+    let mut anchored = vec![false; n_keys];
     let mut n_anchor = 0;
     for (k, p) in pairs.iter().enumerate() {
-        let (Some(x), Some(y)) = (best.get(p.a as usize), best.get(p.b as usize)) else {
-            continue;
-        };
-        let ok = |b: &Best| b.k == k as u32 && b.e >= min && b.e - b.e2 >= margin;
-        if ok(x) && ok(y) {
+        let (x, y) = keys(p);
+        if ok(best.get(x), k) && ok(best.get(y), k) {
             anchor[k] = true;
-            anchored_row[p.a as usize] = true;
-            anchored_row[p.b as usize] = true;
+            anchored[x] = true;
+            anchored[y] = true;
             n_anchor += 1;
         }
     }
@@ -155,7 +133,8 @@ pub(crate) fn competitors_symmetric(
         .iter()
         .zip(&anchor)
         .map(|(p, &is_anchor)| {
-            !is_anchor && (anchored_row[p.a as usize] || anchored_row[p.b as usize])
+            let (x, y) = keys(p);
+            !is_anchor && (anchored.get(x) == Some(&true) || anchored.get(y) == Some(&true))
         })
         .collect();
     (comp, n_anchor)

@@ -260,7 +260,7 @@ mod tests {
             ..
         } = r.members[0]
         {
-            assert!(posterior >= 0.5 && posterior <= 1.0 && weight_bits > 0.0);
+            assert!((0.5..=1.0).contains(&posterior) && weight_bits > 0.0);
         }
         // two identical member rows: the voter goes to one of them only
         let members = table(&k, &[&[1, 2, 3, 4], &[1, 2, 3, 4]]);

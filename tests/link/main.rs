@@ -13,11 +13,14 @@ use blindmatch::spec::kinds::{Atom, KindDef};
 
 mod scale;
 
+/// The reference's voter match: lambda, member -> voter, ambiguous members.
+type Reference = (f64, BTreeMap<u32, u32>, BTreeSet<u32>);
+
 struct Fixture {
     kinds: Vec<KindDef>,
     tables: HashMap<String, TokenTable>,
     /// label -> (python lambda, matches member -> voter, ambiguous members)
-    voter: HashMap<String, (f64, BTreeMap<u32, u32>, BTreeSet<u32>)>,
+    voter: HashMap<String, Reference>,
     link_lambda: f64,
     clusters: Vec<u32>,
 }
@@ -136,6 +139,20 @@ fn rust_matches(r: &blindmatch::link::VoterMatch) -> (BTreeMap<u32, u32>, BTreeS
     (m, a)
 }
 
+fn assert_equals_reference(r: &blindmatch::link::VoterMatch, reference: &Reference) {
+    let (lam, pm, pa) = reference;
+    let (m, a) = rust_matches(r);
+    assert!(
+        (r.params.lambda - lam).abs() < 1e-9,
+        "lambda {} vs {lam}",
+        r.params.lambda
+    );
+    assert_eq!(&m, pm);
+    assert_eq!(&a, pa);
+    assert_eq!(r.matched as usize, pm.len());
+    assert_eq!(r.bands.p99 + r.bands.p90 + r.bands.p50, r.matched);
+}
+
 #[test]
 fn voter_match_equals_the_python_reference() {
     let f = load();
@@ -143,32 +160,11 @@ fn voter_match_equals_the_python_reference() {
     let (voters, _) = f.tables["voters"].without_shared_tokens();
     let opts = Options::default();
     let r = voter_match(members, &voters, &opts).unwrap();
-    let (lam, pm, pa) = &f.voter["noselfjoin"];
-    let (m, a) = rust_matches(&r);
-    assert!(
-        (r.params.lambda - lam).abs() < 1e-9,
-        "lambda {} vs {}",
-        r.params.lambda,
-        lam
-    );
-    assert_eq!(&m, pm);
-    assert_eq!(&a, pa);
-    assert_eq!(r.matched as usize, pm.len());
-    assert_eq!(r.bands.p99 + r.bands.p90 + r.bands.p50, r.matched);
-
+    assert_equals_reference(&r, &f.voter["noselfjoin"]);
     let sj = SelfJoin::from_voters(&f.tables["voters"], &opts).unwrap();
     assert!(sj.pairs() > 0);
     let r = voter_match_with(members, &voters, Some(&sj), &opts).unwrap();
-    let (lam, pm, pa) = &f.voter["selfjoin"];
-    let (m, a) = rust_matches(&r);
-    assert!(
-        (r.params.lambda - lam).abs() < 1e-9,
-        "lambda {} vs {}",
-        r.params.lambda,
-        lam
-    );
-    assert_eq!(&m, pm);
-    assert_eq!(&a, pa);
+    assert_equals_reference(&r, &f.voter["selfjoin"]);
 }
 
 #[test]
