@@ -20,6 +20,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod hash;
 pub mod input;
+pub mod link;
 pub mod lookup;
 pub mod merge;
 pub mod outfile;

@@ -1,0 +1,87 @@
+"""Build the parity fixture of `src/link` against the Python reference (experiments/fuzzy).
+
+A small synthetic scenario (synth.py, fixed seed): one voter file (full DOB) and two org exports.
+For every record it writes the tokens of every kind of the experiment's chosen set, each token cut
+to its first 8 bytes (a u64, 16 hex digits), and the Python scoring's results:
+- voter match of org A against the voter file, with and without the voter self-join u;
+- people linking of org A + org B without a voter file.
+Voter rows are written BEFORE the drop rule (the Rust test applies it, and computes the
+self-join from them), so the fixture holds each voter row once.
+
+    cd tests/link && python3 make_fixture.py > fixture.txt
+    python3 make_fixture.py SEED VOTERS ORG PROFILE yob|full > /elsewhere.txt   (a larger check:
+    BLINDMATCH_LINK_FIXTURE=/elsewhere.txt cargo test --release --test link)
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "experiments", "fuzzy"))
+
+import experiment as E  # noqa: E402
+import synth  # noqa: E402
+
+SEED, N_VOTERS, N_ORG, PROFILE, VOTER_DOB = 5, 3000, 800, "harsh", "yob"
+if len(sys.argv) == 6:  # a larger scenario for a local check, not committed
+    SEED, N_VOTERS, N_ORG = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    PROFILE, VOTER_DOB = sys.argv[4], sys.argv[5]
+
+
+def u64(t):
+    return "%016x" % int.from_bytes(t[:8], "big")
+
+
+def rows(tok, kinds, lo, hi):
+    out = []
+    for i in range(lo, hi):
+        cells = []
+        for k in kinds:
+            s = tok[k][i]
+            cells.append(" ".join(sorted(u64(t) for t in s)) if s else "")
+        out.append(",".join(cells))
+    return out
+
+
+def main():
+    kinds = list(E.V1_KINDS.values()) + E.load_chosen()
+    idx = list(range(len(kinds)))
+    persons, voters, a, b = synth.build(N_VOTERS, SEED, N_ORG, PROFILE)
+    left, lt, right, rt = E.synth_records(voters, a, VOTER_DOB)
+    print("# parity fixture for src/link (tests/link/make_fixture.py; seed %d, profile %s, voter dob %s, %d voters, %d + %d org rows)"
+          % (SEED, PROFILE, VOTER_DOB, len(right), len(a), len(b)))
+    print("kinds " + ";".join(" ".join(k) for k in kinds))
+    tok = E.tokenize(left + right, kinds)
+    print("table members %d" % len(left))
+    print("\n".join(rows(tok, kinds, 0, len(left))))
+    print("table voters %d" % len(right))
+    print("\n".join(rows(tok, kinds, len(left), len(left) + len(right))))
+    sc = E.Scenario("voter", left, right, lt, rt, kinds)
+    for label, selfj in (("noselfjoin", None), ("selfjoin", sc.self_status)):
+        s = E.score(sc.status, idx, kinds, 0.5, selfj, None)
+        out, amb = E.assign_one_to_one(s)
+        tp = sum(1 for i, j in out.items() if sc.truth[i] == sc.truth[j])
+        print("# %s: %d matches (%d true), %d ambiguous, %d pairs, lambda %.6f, threshold %.6f"
+              % (label, len(out), tp, len(amb), len(s.pairs), s.lam, s.thr))
+        print("voter_match %s %d %d %r" % (label, len(out), len(amb), s.lam))
+        for i in sorted(out):
+            print("m %d %d" % (i, out[i] - sc.n_left))
+        for i in sorted(amb):
+            print("a %d" % i)
+    la, lat, _, _ = E.synth_records([], a)
+    lb, lbt, _, _ = E.synth_records([], b)
+    org_of = [0] * len(la) + [1] * len(lb)
+    tok = E.tokenize(la + lb, kinds)
+    print("table org_b %d" % len(lb))
+    print("\n".join(rows(tok, kinds, len(la), len(la) + len(lb))))
+    sl = E.Scenario("link", la, lb, lat, lbt, kinds, mode="link", org_of=org_of)
+    s = E.score(sl.status, idx, kinds, 0.5, None, org_of)
+    cl = E.link_people(s, sl.n, org_of)
+    r = E.people_metrics(cl, sl.truth, org_of)
+    print("# link: %d people (truth %d), shared once %.4f, lambda %.6f" % (
+        r["people"], r["true_people"], r["shared_once"], s.lam))
+    print("link %r" % s.lam)
+    print("c " + " ".join(str(c) for c in cl))
+
+
+if __name__ == "__main__":
+    main()
