@@ -15,7 +15,7 @@ use crate::merge::{MergeOptions, merge};
 use crate::progress::NoProgress;
 use crate::report::summary::Summary;
 use crate::report::{Format, Report};
-use crate::spec::hashfile::{HashedFile, parse_row};
+use crate::spec::hashfile::{self, HashedFile, parse_row};
 use crate::spec::key::ConsortiumKey;
 use crate::spec::label::OrgLabel;
 use crate::spec::normalize::{self, CountryCode};
@@ -59,16 +59,23 @@ pub fn hash_export(data: &[u8]) {
     }
     let written = std::fs::read(&output).expect("the output exists");
     let mut lines = written.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+    let header = hashfile::header_line_spec(hashfile::SPEC_VERSION, &[], false);
     for line in lines.by_ref() {
-        if line == b"email,phone,name_zip,name_addr,name_yob_zip" {
+        if line == &header[..header.len() - 1] {
             break;
         }
         assert!(line.starts_with(b"# "), "only metadata before the header");
     }
+    let v2_columns = crate::spec::kinds::v2_kinds().len();
     for line in lines {
         let cells: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-        assert_eq!(cells.len(), 5, "five token cells and nothing else");
-        assert!(cells.iter().all(|c| is_token_or_empty(c)), "only tokens");
+        assert_eq!(cells.len(), 5 + v2_columns, "token cells and nothing else");
+        assert!(
+            cells[..5].iter().all(|c| is_token_or_empty(c)),
+            "only tokens"
+        );
+        let row = hashfile::parse_row_spec(line, v2_columns).expect("a valid row");
+        assert!(row.kind_cells().is_ok(), "only v2 tokens");
     }
 }
 
@@ -83,10 +90,18 @@ pub fn hashed_file(data: &[u8]) {
     let path = dir.path().join("h.csv");
     std::fs::write(&path, data).expect("write");
     if let Ok(file) = HashedFile::open(&path) {
+        let v2_columns = file.v2_columns;
         for block in file.blocks() {
             let Ok(block) = block else { break };
             for line in block.data.split(|&b| b == b'\n') {
                 let _ = parse_row(line);
+                if let Ok(row) = hashfile::parse_row_spec(line, v2_columns)
+                    && let Ok(cells) = row.kind_cells()
+                {
+                    for (_, tokens) in cells.iter() {
+                        tokens.for_each(drop);
+                    }
+                }
             }
         }
     }

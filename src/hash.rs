@@ -18,6 +18,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use crate::dropshared::{Drops, Tally, prefix_of_bytes};
 use crate::error::{Error, Result};
 use crate::input::columns::{self, CellBuffers, ColumnMap};
 use crate::input::{Export, InputOptions, Records, csvio};
@@ -25,12 +26,15 @@ use crate::merge::messenger::{self, Flag};
 use crate::outfile::AtomicFile;
 use crate::progress::Progress;
 use crate::rowsort::{self, RowSorter};
+use crate::spec::fields::AtomNormalizer;
 use crate::spec::hashfile::{self, FileKind, Metadata, SPEC_VERSION};
 use crate::spec::key::ConsortiumKey;
+use crate::spec::kinds::KindDef;
 use crate::spec::label::{OrgLabel, Round};
 use crate::spec::normalize::Problem;
 use crate::spec::record::{RecordNormalizer, Rules};
 use crate::spec::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+use crate::spec::token_v2::{self, KindKeys};
 
 const CHUNK_ROWS: usize = 32 * 1024;
 const SUB_CHUNK_ROWS: usize = 2 * 1024;
@@ -101,6 +105,14 @@ pub enum RowProblem {
 pub struct HashReport {
     pub rows: u64,
     pub per_kind: [KindCounts; 5],
+    /// Counts of the v2 kinds, indexed like [`crate::spec::kinds::v2_kinds`]. `tokens` counts
+    /// the cells as written (after the voter-file drop rule).
+    pub v2_kinds: Vec<KindCounts>,
+    /// Voter files: distinct tokens removed because several rows held them, per kind,
+    /// indexed like [`crate::spec::kinds::all_kinds`]; empty for other files.
+    pub dropped: Vec<u64>,
+    /// Voter files: cells left empty by the drop rule, per kind (as `dropped`).
+    pub emptied: Vec<u64>,
     pub ragged_rows: u64,
     pub undecodable_rows: u64,
     pub rows_without_token: u64,
@@ -205,9 +217,16 @@ impl HashPlan {
     pub fn run(&self, key: &ConsortiumKey, progress: &dyn Progress) -> Result<HashReport> {
         let opts = &self.options;
         let keys = TokenKeys::derive(key, &opts.round);
+        let v2_keys = KindKeys::derive(key, &opts.round);
+        let all_kinds = crate::spec::kinds::all_kinds();
+        let voters = opts.kind == FileKind::Voters;
         let mut out = AtomicFile::create(&opts.output, opts.force)?;
         let mut sorter = RowSorter::new(&opts.output, opts.memory_budget, Kind::ALL.len());
-        let mut report = HashReport::default();
+        let mut report = HashReport {
+            v2_kinds: vec![KindCounts::default(); v2_keys.kinds().len()],
+            ..HashReport::default()
+        };
+        let mut tally = Tally::new(&all_kinds);
         let mut distinct: Vec<HashSet<u64>> = vec![HashSet::new(); self.keep_idx.len()];
         let ctx = RowContext {
             map: self.export.map(),
@@ -215,6 +234,9 @@ impl HashPlan {
             messenger: self.messenger_idx,
             width: self.export.headers.len(),
             keys: &keys,
+            v2_keys: &v2_keys,
+            all_kinds: &all_kinds,
+            voters,
             rules: opts.rules,
         };
         progress.start(self.export.len);
@@ -224,7 +246,7 @@ impl HashPlan {
         let (parts_tx, parts_rx) = mpsc::sync_channel::<Vec<Processed>>(2);
         // Three stages: a reader thread parses records, rayon hashes them, and a sink thread
         // orders the rows, so the workers never wait for the (sequential) ordering.
-        let (sorter, mut report, distinct) = std::thread::scope(|scope| {
+        let (sorter, mut report, distinct, tally) = std::thread::scope(|scope| {
             let records = self.export.records();
             let (first_row, total) = (self.export.first_data_row(), self.export.len);
             scope.spawn(move || match records {
@@ -235,8 +257,9 @@ impl HashPlan {
             });
             let sink = scope.spawn(move || -> Result<_> {
                 for parts in parts_rx {
-                    for part in parts {
+                    for mut part in parts {
                         report.absorb(&part);
+                        tally.append(&mut part.tally);
                         let mut start = 0;
                         for &end in &part.ends {
                             sorter.push(&part.out[start..end as usize])?;
@@ -249,7 +272,7 @@ impl HashPlan {
                         }
                     }
                 }
-                Ok((sorter, report, distinct))
+                Ok((sorter, report, distinct, tally))
             });
             let hashed = (|| -> Result<()> {
                 for chunk in chunk_rx {
@@ -258,10 +281,15 @@ impl HashPlan {
                         .par_chunks(SUB_CHUNK_ROWS)
                         .enumerate()
                         .map_init(
-                            || (RecordNormalizer::new(ctx.rules), CellBuffers::default()),
-                            |(norm, buffers), (i, records)| {
+                            || Workspace {
+                                norm: RecordNormalizer::new(ctx.rules),
+                                atoms: AtomNormalizer::new(ctx.rules.current_year),
+                                buffers: CellBuffers::default(),
+                                tokens: Vec::new(),
+                            },
+                            |work, (i, records)| {
                                 let first_row = chunk.first_row + (i * SUB_CHUNK_ROWS) as u64;
-                                process(records, first_row, &ctx, norm, buffers)
+                                process(records, first_row, &ctx, work)
                             },
                         )
                         .collect();
@@ -281,6 +309,19 @@ impl HashPlan {
         })?;
         progress.finish();
 
+        // Voter files: tokens several rows share are dropped (spec v2, section 7).
+        let drops = voters.then(|| tally.finish());
+        if let Some(drops) = &drops {
+            for (k, &emptied) in drops.emptied.iter().enumerate() {
+                let counts = match k.checked_sub(Kind::ALL.len()) {
+                    None => &mut report.per_kind[k],
+                    Some(i) => &mut report.v2_kinds[i],
+                };
+                counts.tokens = counts.tokens.saturating_sub(emptied);
+            }
+            report.dropped = drops.dropped.clone();
+            report.emptied = drops.emptied.clone();
+        }
         for (i, set) in distinct.iter().enumerate() {
             let share = set.len() as f64 / report.rows.max(1) as f64;
             if set.len() >= DISTINCT_CAP || (report.rows >= 50 && share >= 0.9) {
@@ -297,13 +338,24 @@ impl HashPlan {
             fingerprint: key.fingerprint(),
             rows: report.rows,
             tokens: report.per_kind.map(|c| c.tokens),
+            v2_tokens: report.v2_kinds.iter().map(|c| c.tokens).collect(),
+            dropped: drops.as_ref().map(|d| d.dropped.clone()),
             messengers: self.messenger_idx.map(|_| report.messengers),
         };
         let io = Error::io(&opts.output);
         meta.write_to(&mut out).map_err(io)?;
-        let header = hashfile::header_line(&self.kept_columns(), self.messenger_idx.is_some());
+        let header = hashfile::header_line_spec(
+            SPEC_VERSION,
+            &self.kept_columns(),
+            self.messenger_idx.is_some(),
+        );
         out.write_all(&header).map_err(Error::io(&opts.output))?;
-        sorter.finish(&mut out, progress)?;
+        match drops.filter(Drops::any) {
+            Some(drops) => {
+                sorter.finish_rewriting(&mut out, progress, &|row, out| drops.rewrite(row, out))?
+            }
+            None => sorter.finish(&mut out, progress)?,
+        }
         out.commit()?;
         report.metadata = Some(meta);
         Ok(report)
@@ -313,7 +365,8 @@ impl HashPlan {
 impl HashReport {
     fn absorb(&mut self, part: &Processed) {
         self.rows += part.ends.len() as u64;
-        for (total, c) in self.per_kind.iter_mut().zip(&part.counts.per_kind) {
+        let all = self.per_kind.iter_mut().chain(&mut self.v2_kinds);
+        for (total, c) in all.zip(part.counts.per_kind.iter().chain(&part.counts.v2)) {
             total.tokens += c.tokens;
             total.invalid += c.invalid;
             total.missing += c.missing;
@@ -393,12 +446,24 @@ struct RowContext<'a> {
     messenger: Option<usize>,
     width: usize,
     keys: &'a TokenKeys,
+    v2_keys: &'a KindKeys,
+    all_kinds: &'a [&'static KindDef],
+    voters: bool,
     rules: Rules,
+}
+
+/// One worker's reusable state.
+struct Workspace {
+    norm: RecordNormalizer,
+    atoms: AtomNormalizer,
+    buffers: CellBuffers,
+    tokens: Vec<[u8; token_v2::TOKEN_BYTES]>,
 }
 
 #[derive(Default)]
 struct Counts {
     per_kind: [KindCounts; 5],
+    v2: Vec<KindCounts>,
     ragged: u64,
     undecodable: u64,
     no_token: u64,
@@ -413,23 +478,39 @@ struct Processed {
     counts: Counts,
     problems: Vec<(u64, RowProblem)>,
     kept_hashes: Vec<Vec<u64>>,
+    /// Voter files: every token, for the drop rule.
+    tally: Tally,
 }
 
 fn process(
     records: &[csv::ByteRecord],
     first_row: u64,
     ctx: &RowContext,
-    norm: &mut RecordNormalizer,
-    buffers: &mut CellBuffers,
+    work: &mut Workspace,
 ) -> Processed {
-    let row_bytes = TOKEN_HEX_LEN * 5 + 8 + ctx.keep.len() * 16;
+    let v2_kinds = ctx.v2_keys.kinds().len();
+    let row_bytes = TOKEN_HEX_LEN * 5 + v2_kinds * 12 + 8 + ctx.keep.len() * 16;
     let mut p = Processed {
         out: Vec::with_capacity(records.len() * row_bytes),
         ends: Vec::with_capacity(records.len()),
-        counts: Counts::default(),
+        counts: Counts {
+            v2: vec![KindCounts::default(); v2_kinds],
+            ..Counts::default()
+        },
         problems: Vec::new(),
         kept_hashes: vec![Vec::with_capacity(records.len()); ctx.keep.len()],
+        tally: if ctx.voters {
+            Tally::new(ctx.all_kinds)
+        } else {
+            Tally::default()
+        },
     };
+    let Workspace {
+        norm,
+        atoms,
+        buffers,
+        tokens,
+    } = work;
     let mut hex = [0u8; TOKEN_HEX_LEN];
     for (i, record) in records.iter().enumerate() {
         let row = first_row + i as u64;
@@ -438,6 +519,7 @@ fn process(
             p.counts.no_token += 1;
             p.problems.push((row, RowProblem::Ragged));
             p.out.extend_from_slice(b",,,,");
+            p.out.extend(std::iter::repeat_n(b',', v2_kinds));
             for _ in ctx.keep.iter().chain(&ctx.messenger) {
                 p.out.push(b',');
             }
@@ -460,10 +542,15 @@ fn process(
             let counts = &mut p.counts.per_kind[kind.index()];
             match results[kind.index()] {
                 Ok(value) => {
-                    ctx.keys.token_hex(kind, value, &mut hex);
+                    let token = ctx.keys.token(kind, value);
+                    hex::encode_to_slice(token, &mut hex).expect("64 hex characters");
                     p.out.extend_from_slice(&hex);
                     counts.tokens += 1;
                     any = true;
+                    if ctx.voters {
+                        p.tally
+                            .cell(kind.index(), std::iter::once(prefix_of_bytes(&token)));
+                    }
                 }
                 Err(Problem::Missing) => counts.missing += 1,
                 Err(Problem::Invalid) => {
@@ -473,6 +560,23 @@ fn process(
             }
         }
         p.counts.no_token += u64::from(!any);
+        atoms.normalize(&fields, norm);
+        for k in 0..v2_kinds {
+            p.out.push(b',');
+            let counts = &mut p.counts.v2[k];
+            match ctx.v2_keys.cell(k, atoms, tokens) {
+                Ok(()) => {
+                    token_v2::push_cell(&mut p.out, tokens);
+                    counts.tokens += 1;
+                    if ctx.voters {
+                        let prefixes = tokens.iter().map(|t| prefix_of_bytes(t));
+                        p.tally.cell(Kind::ALL.len() + k, prefixes);
+                    }
+                }
+                Err(Problem::Missing) => counts.missing += 1,
+                Err(Problem::Invalid) => counts.invalid += 1,
+            }
+        }
         if let Some(i) = ctx.messenger {
             p.out.push(b',');
             match messenger::read_flag(&record[i]) {

@@ -15,6 +15,7 @@
 //! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks.
 
 pub mod demo;
+pub mod dropshared;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;

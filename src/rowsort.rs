@@ -103,7 +103,18 @@ impl RowSorter {
     }
 
     /// Writes every row, sorted, to `out`, reporting buckets done to `progress`.
-    pub fn finish(mut self, out: &mut impl Write, progress: &dyn Progress) -> Result<()> {
+    pub fn finish(self, out: &mut impl Write, progress: &dyn Progress) -> Result<()> {
+        self.finish_rewriting(out, progress, &|row, out| out.extend_from_slice(row))
+    }
+
+    /// As [`RowSorter::finish`], each sorted row passed through `rewrite` (row in, with its
+    /// `\n`; appends the row to write). Rows are ordered by their content before the rewrite.
+    pub fn finish_rewriting(
+        mut self,
+        out: &mut impl Write,
+        progress: &dyn Progress,
+        rewrite: &(dyn Fn(&[u8], &mut Vec<u8>) + Sync),
+    ) -> Result<()> {
         progress.phase("ordering", BUCKETS as u64);
         let batch = rayon::current_num_threads().max(1) * 2;
         let near = self.scratch_near.clone();
@@ -115,7 +126,7 @@ impl RowSorter {
                 .zip(self.buckets[start..end].par_iter_mut())
                 .zip(self.spills[start..end].par_iter_mut())
                 .map(|((_, memory), spill)| {
-                    sort_bucket(spill.take(), std::mem::take(memory), &near)
+                    sort_bucket(spill.take(), std::mem::take(memory), &near, rewrite)
                 })
                 .collect();
             for bucket in sorted {
@@ -129,7 +140,12 @@ impl RowSorter {
     }
 }
 
-fn sort_bucket(spill: Option<File>, memory: Vec<u8>, near: &Path) -> Result<Vec<u8>> {
+fn sort_bucket(
+    spill: Option<File>,
+    memory: Vec<u8>,
+    near: &Path,
+    rewrite: &(dyn Fn(&[u8], &mut Vec<u8>) + Sync),
+) -> Result<Vec<u8>> {
     let mut data = Vec::new();
     if let Some(mut file) = spill {
         file.seek(SeekFrom::Start(0))
@@ -148,7 +164,7 @@ fn sort_bucket(spill: Option<File>, memory: Vec<u8>, near: &Path) -> Result<Vec<
     rows.sort_unstable();
     let mut out = Vec::with_capacity(data.len());
     for row in rows {
-        out.extend_from_slice(row);
+        rewrite(row, &mut out);
     }
     Ok(out)
 }

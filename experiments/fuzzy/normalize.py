@@ -8,7 +8,7 @@ import datetime
 import os
 import unicodedata
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data")
 
 
 def _table(name):

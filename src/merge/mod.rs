@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::report::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
 use crate::spec::hashfile::{
-    self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row, split_kept,
+    self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row_spec, split_kept,
 };
 use crate::spec::token::Kind;
 use assign::{Policy, Target};
@@ -217,11 +217,11 @@ fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input
                 format!("is a {} file; expected a {want} file here", meta.kind),
             ));
         }
-        if meta.spec != SPEC_VERSION {
+        if !hashfile::spec_supported(meta.spec) {
             return Err(incompatible(
                 path,
                 format!(
-                    "was made under spec version {}; this is version {SPEC_VERSION}",
+                    "was made under spec version {}; this program reads versions 1 to {SPEC_VERSION}",
                     meta.spec
                 ),
             ));

@@ -7,6 +7,7 @@ use super::*;
 pub(super) fn par_rows<T: Send + Default>(
     block: &RowBlock,
     path: &Path,
+    v2_columns: usize,
     line_of: impl Fn(u64) -> u64 + Sync,
     f: impl Fn(&mut T, u64, hashfile::TokenRow) + Sync,
 ) -> Result<Vec<T>> {
@@ -21,7 +22,7 @@ pub(super) fn par_rows<T: Send + Default>(
             };
             for (i, line) in body.split(|&b| b == b'\n').enumerate() {
                 let row = first_row + i as u64;
-                let parsed = parse_row(line).map_err(|why| Error::NotHashed {
+                let parsed = parse_row_spec(line, v2_columns).map_err(|why| Error::NotHashed {
                     path: path.to_path_buf(),
                     why: format!("line {}: {why}", line_of(row)),
                 })?;
@@ -41,13 +42,14 @@ pub(super) fn scan<T: Send + Default>(
 ) -> Result<()> {
     let file = HashedFile::open(path)?;
     let total = file.meta.rows;
+    let v2_columns = file.v2_columns;
     let blocks = file.blocks();
     let line_base = blocks.line_of(0);
     progress.start(total);
     for block in blocks {
         let block = block?;
         let done = block.first_row + block.rows;
-        let parts = par_rows(&block, path, |row| line_base + row, &f)?;
+        let parts = par_rows(&block, path, v2_columns, |row| line_base + row, &f)?;
         sink(&block, parts)?;
         progress.update(done);
     }

@@ -16,11 +16,20 @@ use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::spec::key::Fingerprint;
+use crate::spec::kinds;
 use crate::spec::label::{OrgLabel, Round};
 use crate::spec::token::{Kind, TOKEN_HEX_LEN};
+use crate::spec::token_v2;
 
-/// The spec version this implementation follows.
-pub const SPEC_VERSION: u32 = 1;
+/// The spec version this implementation writes. Files of spec 1 (the five v1 token
+/// columns only) and spec 2 (the v1 columns, then one column per kind of
+/// [`kinds::v2_kinds`]) are both read.
+pub const SPEC_VERSION: u32 = 2;
+
+/// True for the spec versions this implementation reads.
+pub fn spec_supported(spec: u32) -> bool {
+    (1..=SPEC_VERSION).contains(&spec)
+}
 const MAGIC: &str = "# blindmatch hashed file";
 /// The header of the messenger flag column of a member file.
 pub const MESSENGER_COLUMN: &str = "messenger";
@@ -70,6 +79,12 @@ pub struct Metadata {
     pub rows: u64,
     /// Non-empty cells per token column, indexed like [`Kind::ALL`].
     pub tokens: [u64; 5],
+    /// Spec 2: non-empty cells per v2 kind column, indexed like [`kinds::v2_kinds`]; empty
+    /// for spec 1.
+    pub v2_tokens: Vec<u64>,
+    /// Voter files of spec 2: distinct tokens dropped because several rows shared them, per
+    /// kind, indexed like [`kinds::all_kinds`] (`# dropped:` line).
+    pub dropped: Option<Vec<u64>>,
     /// Rows flagged as messengers, when the file has a messenger column (`--messenger-col`).
     pub messengers: Option<u64>,
 }
@@ -88,7 +103,17 @@ impl Metadata {
         for kind in Kind::ALL {
             write!(w, " {}={}", kind.name(), self.tokens[kind.index()])?;
         }
+        for (kind, n) in kinds::v2_kinds().iter().zip(&self.v2_tokens) {
+            write!(w, " {}={n}", kind.name)?;
+        }
         writeln!(w)?;
+        if let Some(dropped) = &self.dropped {
+            write!(w, "# dropped:")?;
+            for (kind, n) in kinds::all_kinds().iter().zip(dropped) {
+                write!(w, " {}={n}", kind.name)?;
+            }
+            writeln!(w)?;
+        }
         if let Some(n) = self.messengers {
             writeln!(w, "# messengers: {n}")?;
         }
@@ -125,14 +150,44 @@ impl Metadata {
         let rows = get("rows")?
             .parse()
             .map_err(|_| bad("bad row count".into()))?;
+        if !spec_supported(spec) {
+            return Err(bad(format!(
+                "it was made under spec version {spec}; this program reads versions 1 to {SPEC_VERSION}"
+            )));
+        }
+        let v2 = kinds::v2_kinds();
         let mut tokens = [0u64; 5];
+        let mut v2_tokens = vec![0u64; if spec >= 2 { v2.len() } else { 0 }];
         for item in get("tokens")?.split_whitespace() {
             let (name, n) = item
                 .split_once('=')
                 .ok_or_else(|| bad("bad token counts".into()))?;
-            let kind = Kind::from_name(name).ok_or_else(|| bad("bad token counts".into()))?;
-            tokens[kind.index()] = n.parse().map_err(|_| bad("bad token counts".into()))?;
+            let n = n.parse().map_err(|_| bad("bad token counts".into()))?;
+            if let Some(kind) = Kind::from_name(name) {
+                tokens[kind.index()] = n;
+            } else if let Some(i) = v2.iter().position(|k| k.name == name).filter(|_| spec >= 2) {
+                v2_tokens[i] = n;
+            } else {
+                return Err(bad("bad token counts".into()));
+            }
         }
+        let dropped = match get("dropped") {
+            Err(_) => None,
+            Ok(list) => {
+                let all = kinds::all_kinds();
+                let mut dropped = vec![0u64; all.len()];
+                for item in list.split_whitespace() {
+                    let bad_count = || bad("bad dropped counts".into());
+                    let (name, n) = item.split_once('=').ok_or_else(bad_count)?;
+                    let i = all
+                        .iter()
+                        .position(|k| k.name == name)
+                        .ok_or_else(bad_count)?;
+                    dropped[i] = n.parse().map_err(|_| bad_count())?;
+                }
+                Some(dropped)
+            }
+        };
         let messengers = match get("messengers") {
             Ok(n) => Some(n.parse().map_err(|_| bad("bad messenger count".into()))?),
             Err(_) => None,
@@ -148,20 +203,33 @@ impl Metadata {
             fingerprint,
             rows,
             tokens,
+            v2_tokens,
+            dropped,
             messengers,
         })
     }
 }
 
-/// The header row of a hashed file: the token columns, the messenger flag column if any,
-/// then kept columns.
+/// The header row of a spec 1 hashed file: the token columns, the messenger flag column if
+/// any, then kept columns.
 pub fn header_line(keep: &[String], messenger: bool) -> Vec<u8> {
+    header_line_spec(1, keep, messenger)
+}
+
+/// The header row of a hashed file of spec `spec` (1 or 2): the five v1 token columns, for
+/// spec 2 one column per v2 kind, then the messenger flag column if any, then kept columns.
+pub fn header_line_spec(spec: u32, keep: &[String], messenger: bool) -> Vec<u8> {
     let mut line = Vec::new();
-    for (i, kind) in Kind::ALL.iter().enumerate() {
+    let v2 = if spec >= 2 { kinds::v2_kinds() } else { &[] };
+    let names = Kind::ALL
+        .iter()
+        .map(|k| k.name())
+        .chain(v2.iter().map(|k| k.name.as_str()));
+    for (i, name) in names.enumerate() {
         if i > 0 {
             line.push(b',');
         }
-        line.extend_from_slice(kind.name().as_bytes());
+        line.extend_from_slice(name.as_bytes());
     }
     if messenger {
         line.push(b',');
@@ -179,8 +247,10 @@ pub fn header_line(keep: &[String], messenger: bool) -> Vec<u8> {
 pub struct HashedFile {
     pub path: PathBuf,
     pub meta: Metadata,
-    /// Names of the columns after the five token columns (and the messenger column).
+    /// Names of the columns after the token columns (and the messenger column).
     pub kept: Vec<String>,
+    /// Spec 2: the number of v2 kind columns after the five v1 columns (0 for spec 1).
+    pub v2_columns: usize,
     /// The file has a messenger flag column after the tokens.
     pub messenger: bool,
     reader: BufReader<File>,
@@ -238,8 +308,26 @@ impl HashedFile {
                 why: "its header does not start with the five token columns".into(),
             });
         }
+        let v2_columns = if meta.spec >= 2 {
+            kinds::v2_kinds().len()
+        } else {
+            0
+        };
+        let v2_names = kinds::v2_kinds().iter().map(|k| k.name.as_str());
+        if !names[5..]
+            .iter()
+            .map(String::as_str)
+            .take(v2_columns)
+            .eq(v2_names.take(v2_columns))
+        {
+            return Err(Error::NotHashed {
+                path: path.to_path_buf(),
+                why: "its header does not list the kinds of token spec 2 after the five v1 columns"
+                    .into(),
+            });
+        }
         let messenger = meta.messengers.is_some();
-        if messenger && names.get(5).map(String::as_str) != Some(MESSENGER_COLUMN) {
+        if messenger && names.get(5 + v2_columns).map(String::as_str) != Some(MESSENGER_COLUMN) {
             return Err(Error::NotHashed {
                 path: path.to_path_buf(),
                 why: "its metadata counts messengers but its header has no messenger column".into(),
@@ -249,7 +337,8 @@ impl HashedFile {
         Ok(HashedFile {
             path: path.to_path_buf(),
             meta,
-            kept: names[5 + usize::from(messenger)..].to_vec(),
+            kept: names[5 + v2_columns + usize::from(messenger)..].to_vec(),
+            v2_columns,
             messenger,
             reader,
             first_line,
@@ -429,7 +518,13 @@ pub struct TokenRow<'a> {
     pub tokens: [&'a [u8]; 5],
     /// The 128-bit prefix of each non-empty token (0 for an empty cell).
     pub prefixes: [u128; 5],
-    /// The kept columns, still CSV-encoded, without the line end.
+    /// The cells of the v2 kinds with the commas between them, as in the file (spec 2 files
+    /// read with [`parse_row_spec`]; empty otherwise). Read them with [`TokenRow::kind_cells`].
+    pub v2: &'a [u8],
+    /// The number of v2 cells in `v2` (0 for a spec 1 row).
+    pub v2_columns: usize,
+    /// The kept columns (after the messenger cell, if any), still CSV-encoded, without the
+    /// line end.
     pub rest: &'a [u8],
     /// The five token cells with their commas, exactly as in the file.
     pub token_text: &'a [u8],
@@ -500,12 +595,174 @@ pub fn parse_row(line: &[u8]) -> std::result::Result<TokenRow<'_>, &'static str>
             return Ok(TokenRow {
                 tokens,
                 prefixes,
+                v2: &[],
+                v2_columns: 0,
                 rest,
                 token_text: &line[..end],
             });
         }
     }
     unreachable!("the loop returns at its fifth cell")
+}
+
+/// Parses one line of a hashed file with `v2_columns` v2 kind columns
+/// ([`HashedFile::v2_columns`]): as [`parse_row`], with the v2 cells in [`TokenRow::v2`]
+/// (not validated here, so readers of the v1 columns pay nothing for them) and the messenger
+/// and kept columns in [`TokenRow::rest`].
+pub fn parse_row_spec(
+    line: &[u8],
+    v2_columns: usize,
+) -> std::result::Result<TokenRow<'_>, &'static str> {
+    let mut row = parse_row(line)?;
+    if v2_columns == 0 {
+        return Ok(row);
+    }
+    let rest = row.rest;
+    let mut commas = memchr::memchr_iter(b',', rest);
+    let end = match commas.nth(v2_columns - 1) {
+        Some(end) => end,
+        None if memchr::memchr_iter(b',', rest).count() == v2_columns - 1 => rest.len(),
+        None => return Err("fewer token columns than the header names"),
+    };
+    row.v2 = &rest[..end];
+    row.v2_columns = v2_columns;
+    row.rest = rest.get(end + 1..).unwrap_or(&rest[rest.len()..]);
+    Ok(row)
+}
+
+/// The most kinds a row may have (v1's five and the v2 kinds).
+const MAX_KINDS: usize = 128;
+
+/// The token cells of every kind of one row: the coordinator's reading API for scoring.
+///
+/// Made by [`TokenRow::kind_cells`], which checks every cell once. Kinds are indexed like
+/// [`kinds::all_kinds`]: 0-4 are v1's five (64-hex tokens, one per cell), then the v2 kinds
+/// in table order (32-hex tokens, several per cell separated by one space, ascending). Each
+/// token is given as a `u64`: its first 16 hex characters, parsed. Nothing is copied: a cell
+/// is a slice of the row, and its tokens are parsed as they are iterated.
+#[derive(Clone, Copy)]
+pub struct KindCells<'a> {
+    v1: [&'a [u8]; 5],
+    v2: &'a [u8],
+    /// (start, end) of each v2 cell in `v2`.
+    spans: [(u32, u32); MAX_KINDS],
+    kinds: usize,
+}
+
+impl<'a> KindCells<'a> {
+    /// Number of kinds (5 for a spec 1 row; 5 + the v2 kinds for spec 2).
+    pub fn len(&self) -> usize {
+        self.kinds
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds == 0
+    }
+
+    /// The tokens of kind `kind` (index into [`kinds::all_kinds`]) as `u64` prefixes; no
+    /// tokens for an empty cell or a kind the row does not have.
+    pub fn cell(&self, kind: usize) -> CellTokens<'a> {
+        let (cell, width) = if kind < 5 {
+            (self.v1[kind], TOKEN_HEX_LEN)
+        } else if kind < self.kinds {
+            let (a, b) = self.spans[kind - 5];
+            (&self.v2[a as usize..b as usize], token_v2::TOKEN_HEX_LEN)
+        } else {
+            (&self.v2[..0], token_v2::TOKEN_HEX_LEN)
+        };
+        CellTokens { cell, width }
+    }
+
+    /// Every kind's tokens: `(kind index, tokens)`, empty cells included.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, CellTokens<'a>)> + '_ {
+        (0..self.kinds).map(|k| (k, self.cell(k)))
+    }
+}
+
+/// The tokens of one cell, as the `u64` of their first 16 hex characters.
+#[derive(Clone, Copy, Debug)]
+pub struct CellTokens<'a> {
+    cell: &'a [u8],
+    width: usize,
+}
+
+impl CellTokens<'_> {
+    /// True when the cell has no token.
+    pub fn is_empty(&self) -> bool {
+        self.cell.is_empty()
+    }
+}
+
+impl Iterator for CellTokens<'_> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        if self.cell.len() < self.width {
+            return None;
+        }
+        let value = self.cell[..16].iter().fold(0u64, |acc, &b| {
+            acc << 4 | u64::from(HEX_VALUE[b as usize] & 0x0F)
+        });
+        self.cell = self.cell.get(self.width + 1..).unwrap_or_default();
+        Some(value)
+    }
+}
+
+/// Checks a v2 cell: empty, or 32-hex tokens in strictly ascending order separated by one
+/// space.
+fn valid_v2_cell(cell: &[u8]) -> bool {
+    let w = token_v2::TOKEN_HEX_LEN;
+    if cell.is_empty() {
+        return true;
+    }
+    if (cell.len() + 1) % (w + 1) != 0 {
+        return false;
+    }
+    let mut previous: Option<&[u8]> = None;
+    for token in cell.split(|&b| b == b' ') {
+        let ok = token.len() == w
+            && token.iter().all(|&b| HEX_VALUE[b as usize] != 0xFF)
+            && previous.is_none_or(|p| p < token);
+        if !ok {
+            return false;
+        }
+        previous = Some(token);
+    }
+    true
+}
+
+impl<'a> TokenRow<'a> {
+    /// The token cells of every kind of the row (see [`KindCells`]), after checking the v2
+    /// cells' format (the v1 cells were checked by the parser). `Err` names the problem,
+    /// never a value.
+    pub fn kind_cells(&self) -> std::result::Result<KindCells<'a>, &'static str> {
+        let mut spans = [(0u32, 0u32); MAX_KINDS];
+        let mut n = 0;
+        if self.v2_columns > MAX_KINDS - 5 || self.v2.len() > u32::MAX as usize {
+            return Err("a row has too many or too long cells");
+        }
+        if self.v2_columns > 0 {
+            let mut start = 0;
+            for cell in self.v2.split(|&b| b == b',') {
+                if n == self.v2_columns || !valid_v2_cell(cell) {
+                    return Err("a token cell of a v2 kind is malformed");
+                }
+                let end = start + cell.len();
+                spans[n] = (start as u32, end as u32);
+                n += 1;
+                start = end + 1;
+            }
+        }
+        if n != self.v2_columns {
+            return Err("a row has another number of v2 cells than its header");
+        }
+        Ok(KindCells {
+            v1: self.tokens,
+            v2: self.v2,
+            spans,
+            kinds: 5 + n,
+        })
+    }
 }
 
 /// The 128-bit prefix of a hex token: what the coordinator's indexes compare.
@@ -583,6 +840,8 @@ mod tests {
             fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
             rows: 3,
             tokens: [1, 2, 3, 0, 5],
+            v2_tokens: Vec::new(),
+            dropped: None,
             messengers: None,
         };
         let mut text = Vec::new();
@@ -624,6 +883,8 @@ mod tests {
             fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
             rows: 2,
             tokens: [2, 0, 0, 0, 0],
+            v2_tokens: Vec::new(),
+            dropped: None,
             messengers: Some(1),
         };
         let write = |name: &str, meta: &Metadata, messenger: bool, rows: &[&str]| {
@@ -708,6 +969,8 @@ mod tests {
             fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
             rows: 3,
             tokens: [3, 0, 0, 0, 0],
+            v2_tokens: Vec::new(),
+            dropped: None,
             messengers: None,
         };
         let mut text = Vec::new();

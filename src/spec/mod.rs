@@ -7,6 +7,7 @@
 //! round and org labels, and [`hashfile`] is the token file format that carries the tokens
 //! to the coordinator.
 
+pub mod fields;
 pub mod hashfile;
 pub mod key;
 pub mod kinds;
@@ -14,3 +15,4 @@ pub mod label;
 pub mod normalize;
 pub mod record;
 pub mod token;
+pub mod token_v2;

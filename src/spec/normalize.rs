@@ -23,7 +23,7 @@ pub enum Problem {
 /// The result of normalizing one value into a caller's buffer.
 pub type Outcome = Result<(), Problem>;
 
-fn trimmed(raw: &str) -> Result<&str, Problem> {
+pub(crate) fn trimmed(raw: &str) -> Result<&str, Problem> {
     let s = raw.trim();
     if s.is_empty() {
         Err(Problem::Missing)
@@ -162,7 +162,7 @@ fn valid_e164_digits(d: &[u8]) -> bool {
 const SUFFIXES: [&str; 6] = ["jr", "sr", "ii", "iii", "iv", "v"];
 
 /// Spec names step 1: NFKD, drop marks, full lowercase, final sigma as sigma.
-fn fold_name(raw: &str, out: &mut String) {
+pub(crate) fn fold_name(raw: &str, out: &mut String) {
     out.clear();
     if raw.is_ascii() {
         out.push_str(raw);
@@ -260,15 +260,15 @@ fn all_digits(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(u8::is_ascii_digit)
 }
 
-fn number(s: &[u8]) -> u32 {
+pub(crate) fn number(s: &[u8]) -> u32 {
     s.iter().fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
 }
 
 /// Year, month and day digits of a date; month and day are absent for a bare year.
-type DateParts<'a> = (&'a [u8], Option<&'a [u8]>, Option<&'a [u8]>);
+pub(crate) type DateParts<'a> = (&'a [u8], Option<&'a [u8]>, Option<&'a [u8]>);
 
 /// Splits a date into its digit slices, for the formats the spec allows.
-fn date_parts(s: &[u8]) -> Option<DateParts<'_>> {
+pub(crate) fn date_parts(s: &[u8]) -> Option<DateParts<'_>> {
     match s.len() {
         4 if all_digits(s) => return Some((s, None, None)),
         8 if all_digits(s) => return Some((&s[..4], Some(&s[4..6]), Some(&s[6..]))),

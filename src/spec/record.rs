@@ -4,6 +4,7 @@
 //! are shared by three kinds, so each part is normalized once per row. All buffers are owned
 //! here and reused for every row: the hot path allocates nothing.
 
+use crate::spec::kinds::Atom;
 use crate::spec::normalize::{self, CountryCode, Outcome, Problem};
 
 /// The raw identifier fields of one input row; `None` when the file has no such column.
@@ -54,6 +55,9 @@ pub struct RecordNormalizer {
     name_zip: String,
     name_addr: String,
     name_yob_zip: String,
+    /// Why email, phone, first, last, zip, house and yob of the last row have no value
+    /// (`None`: they have one).
+    parts: [Option<Problem>; 7],
 }
 
 fn field(value: Option<&str>, f: impl FnOnce(&str) -> Outcome) -> Outcome {
@@ -106,6 +110,7 @@ impl RecordNormalizer {
             normalize::yob(v, self.rules.current_year, &mut self.yob)
         });
 
+        self.parts = [email, phone, first, last, zip, house, yob].map(Result::err);
         let name_zip = all_of(&[first, last, zip]);
         if name_zip.is_ok() {
             join(&mut self.name_zip, &[&self.first, &self.last, &self.zip]);
@@ -131,6 +136,22 @@ impl RecordNormalizer {
             name_addr.map(|_| self.name_addr.as_str()),
             name_yob_zip.map(|_| self.name_yob_zip.as_str()),
         ]
+    }
+
+    /// A v1 field of the last row normalized, for the atoms v1 defines (email, phone, first,
+    /// last, zip5, house, yob); `Err(Missing)` for any other atom.
+    pub fn part(&self, atom: Atom) -> Result<&str, Problem> {
+        let (i, value) = match atom {
+            Atom::Email => (0, &self.email),
+            Atom::Phone => (1, &self.phone),
+            Atom::First => (2, &self.first),
+            Atom::Last => (3, &self.last),
+            Atom::Zip5 => (4, &self.zip),
+            Atom::House => (5, &self.house),
+            Atom::Yob => (6, &self.yob),
+            _ => return Err(Problem::Missing),
+        };
+        self.parts[i].map_or(Ok(value.as_str()), Err)
     }
 }
 

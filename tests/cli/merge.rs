@@ -59,7 +59,7 @@ fn every_summary_number_matches_a_brute_force_computation() {
         assert_eq!(got["voter"][field], want["voter"][field], "voter.{field}");
     }
     assert_eq!(got["voter"]["voter_records"], 4_000);
-    assert_eq!(got["spec"], 1);
+    assert_eq!(got["spec"], 2);
     assert_eq!(got["round"], "test-round");
     // The data exercises what it should: duplicates, overlaps, ambiguity, unusable rows.
     let n = |v: &Value| v.as_u64().unwrap();

@@ -138,8 +138,12 @@ pub fn set_mode(path: &Path, mode: u32) {
 /// A parsed hashed file: metadata lines (without '# '), header, rows.
 pub struct Hashed {
     pub meta: Vec<String>,
+    /// The columns but the v2 kinds': v1's five tokens, then messenger and kept columns.
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// The v2 kind columns of a spec 2 file (names and cells, in file order).
+    pub v2_header: Vec<String>,
+    pub v2_rows: Vec<Vec<String>>,
 }
 
 impl Hashed {
@@ -153,17 +157,43 @@ impl Hashed {
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
             .from_reader(bytes);
-        let header = reader
+        let all: Vec<String> = reader
             .headers()
             .unwrap()
             .iter()
             .map(str::to_string)
             .collect();
-        let rows = reader
-            .records()
-            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        let v2: Vec<bool> = all
+            .iter()
+            .map(|h| {
+                blindmatch::spec::kinds::v2_kinds()
+                    .iter()
+                    .any(|k| &k.name == h)
+            })
             .collect();
-        Hashed { meta, header, rows }
+        let split = |cells: Vec<String>| -> (Vec<String>, Vec<String>) {
+            let (mut rest, mut kinds) = (Vec::new(), Vec::new());
+            for (cell, &is_v2) in cells.into_iter().zip(&v2) {
+                if is_v2 {
+                    kinds.push(cell);
+                } else {
+                    rest.push(cell);
+                }
+            }
+            (rest, kinds)
+        };
+        let (header, v2_header) = split(all.clone());
+        let (rows, v2_rows) = reader
+            .records()
+            .map(|r| split(r.unwrap().iter().map(str::to_string).collect()))
+            .unzip();
+        Hashed {
+            meta,
+            header,
+            rows,
+            v2_header,
+            v2_rows,
+        }
     }
 
     pub fn meta(&self, key: &str) -> String {

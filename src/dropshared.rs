@@ -1,0 +1,172 @@
+//! Voter files drop the tokens that several rows share (token spec v2, section 7).
+//!
+//! A token held by two voter records matches nobody one-to-one and reveals only structure
+//! (households, namesakes, Jr/Sr), so `hash --kind voters` removes it from every cell. The
+//! rule needs every row hashed first; at voter-file scale (20M rows, a few dozen tokens each)
+//! no map of strings would fit, so each kind's tokens are kept as `u64` (the first 64 bits of
+//! the token, the first 16 hex characters), sorted, and the values that occur more than once
+//! are the ones to drop. The hashed rows, already staged by the row sorter, are then rewritten
+//! on their way out. Two different tokens of one kind sharing their first 64 bits would be
+//! dropped together; at 20M rows that happens with probability about 1e-5 per kind.
+
+use rayon::prelude::*;
+
+use crate::spec::kinds::KindDef;
+
+/// The first 64 bits of a token given as raw bytes.
+pub fn prefix_of_bytes(token: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&token[..8]);
+    u64::from_be_bytes(b)
+}
+
+/// The first 64 bits of a token given as lowercase hex (16 characters or more).
+fn prefix_of_hex(token: &[u8]) -> u64 {
+    token[..16].iter().fold(0u64, |acc, &b| {
+        let v = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => 0,
+        };
+        acc << 4 | u64::from(v)
+    })
+}
+
+/// The tokens of every row, per kind (kinds indexed like [`crate::spec::kinds::all_kinds`]).
+#[derive(Default)]
+pub struct Tally {
+    tokens: Vec<Vec<u64>>,
+    /// For multi-valued kinds: the number of tokens of each non-empty cell, in row order.
+    cell_lens: Vec<Vec<u8>>,
+    multi: Vec<bool>,
+}
+
+impl Tally {
+    pub fn new(kinds: &[&KindDef]) -> Tally {
+        Tally {
+            tokens: vec![Vec::new(); kinds.len()],
+            cell_lens: vec![Vec::new(); kinds.len()],
+            multi: kinds.iter().map(|k| k.multi_valued()).collect(),
+        }
+    }
+
+    /// Records the tokens of one non-empty cell (distinct, as cells are).
+    pub fn cell(&mut self, kind: usize, prefixes: impl Iterator<Item = u64>) {
+        let before = self.tokens[kind].len();
+        self.tokens[kind].extend(prefixes);
+        if self.multi[kind] {
+            let n = self.tokens[kind].len() - before;
+            self.cell_lens[kind].push(n.min(usize::from(u8::MAX)) as u8);
+        }
+    }
+
+    /// Moves another tally's tokens to the end of this one.
+    pub fn append(&mut self, other: &mut Tally) {
+        for (all, some) in self.tokens.iter_mut().zip(&mut other.tokens) {
+            all.append(some);
+        }
+        for (all, some) in self.cell_lens.iter_mut().zip(&mut other.cell_lens) {
+            all.append(some);
+        }
+    }
+
+    /// Finds the tokens held by more than one row, kind by kind.
+    pub fn finish(self) -> Drops {
+        let kinds = self.tokens.len();
+        let mut drops = Drops {
+            sets: vec![Vec::new(); kinds],
+            dropped: vec![0; kinds],
+            emptied: vec![0; kinds],
+        };
+        for (k, (cells, lens)) in self.tokens.into_iter().zip(self.cell_lens).enumerate() {
+            let multi = self.multi[k];
+            let (mut sorted, cells) = if multi {
+                (cells.clone(), cells)
+            } else {
+                (cells, Vec::new())
+            };
+            sorted.par_sort_unstable();
+            let set = &mut drops.sets[k];
+            let mut i = 0;
+            while i < sorted.len() {
+                let mut j = i + 1;
+                while j < sorted.len() && sorted[j] == sorted[i] {
+                    j += 1;
+                }
+                if j - i > 1 {
+                    set.push(sorted[i]);
+                    if !multi {
+                        drops.emptied[k] += (j - i) as u64;
+                    }
+                }
+                i = j;
+            }
+            drop(sorted);
+            drops.dropped[k] = set.len() as u64;
+            if multi && !set.is_empty() {
+                let mut start = 0;
+                for n in lens {
+                    let end = (start + usize::from(n)).min(cells.len());
+                    let gone = cells[start..end]
+                        .iter()
+                        .all(|t| set.binary_search(t).is_ok());
+                    drops.emptied[k] += u64::from(gone);
+                    start = end;
+                }
+            }
+        }
+        drops
+    }
+}
+
+/// The tokens to drop, per kind, sorted.
+pub struct Drops {
+    sets: Vec<Vec<u64>>,
+    /// Distinct tokens dropped, per kind.
+    pub dropped: Vec<u64>,
+    /// Cells left empty, per kind.
+    pub emptied: Vec<u64>,
+}
+
+impl Drops {
+    /// True when some token is dropped.
+    pub fn any(&self) -> bool {
+        self.sets.iter().any(|s| !s.is_empty())
+    }
+
+    /// Copies a hashed row (token cells of every kind, then the rest, then `\n`) into `out`
+    /// without the dropped tokens.
+    pub fn rewrite(&self, row: &[u8], out: &mut Vec<u8>) {
+        let body = row.strip_suffix(b"\n").unwrap_or(row);
+        let mut pos = 0;
+        let mut end = 0;
+        for (k, set) in self.sets.iter().enumerate() {
+            if k > 0 {
+                if end >= body.len() {
+                    break;
+                }
+                out.push(b',');
+                pos = end + 1;
+            }
+            end = memchr::memchr(b',', &body[pos..]).map_or(body.len(), |e| pos + e);
+            let cell = &body[pos..end];
+            if set.is_empty() || cell.is_empty() {
+                out.extend_from_slice(cell);
+                continue;
+            }
+            let mut first = true;
+            for token in cell.split(|&b| b == b' ') {
+                if token.len() >= 16 && set.binary_search(&prefix_of_hex(token)).is_ok() {
+                    continue;
+                }
+                if !first {
+                    out.push(b' ');
+                }
+                first = false;
+                out.extend_from_slice(token);
+            }
+        }
+        out.extend_from_slice(&body[end.min(body.len())..]);
+        out.push(b'\n');
+    }
+}
