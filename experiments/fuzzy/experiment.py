@@ -36,7 +36,7 @@ ATOMS = {
     "F": ("first", "first"), "FK": ("first_nick", "first"), "FN": ("first_nysiis", "first"),
     "FI": ("first_init", "first"), "L": ("last", "last"), "LN": ("last_nysiis", "last"),
     "NP": ("names_sorted", "first+last"), "NPN": ("names_sorted_nysiis", "first+last"),
-    "NA": ("name_any_nysiis", "first"), "M": ("middle_init", "middle"), "D": ("dob", "dob"),
+    "NA": ("name_any_nysiis", "anyname"), "M": ("middle_init", "middle"), "D": ("dob", "dob"),
     "Y": ("yob", "yob"), "H": ("house", "house"), "S": ("street", "street"), "C": ("city", "place"),
     "Z": ("zip5", "place"), "P": ("phone", "phone"), "E": ("email", "email"),
 }
@@ -64,7 +64,7 @@ def qis(atoms):
 def allowed(atoms):
     """>= 3 quasi-identifiers (city and zip count as one place), one of them a name part or full dob."""
     q = qis(atoms)
-    return len(q) >= 3 and bool(q & {"first", "last", "dob"})
+    return len(q) >= 3 and bool(q & {"first", "last", "anyname", "dob"})
 
 
 POOL_SPEC = """
