@@ -22,11 +22,14 @@ use crate::input::columns::{CellBuffers, ColumnMap};
 use crate::input::{Export, InputOptions, csvio};
 use crate::merge::MATCH_TABLE_MAGIC;
 use crate::outfile::AtomicFile;
+use crate::spec::fields::AtomNormalizer;
 use crate::spec::hashfile::token_prefix;
 use crate::spec::key::{ConsortiumKey, Fingerprint};
+use crate::spec::kinds;
 use crate::spec::label::Round;
 use crate::spec::record::{RecordNormalizer, Rules};
 use crate::spec::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+use crate::spec::token_v2::{self, KindKeys};
 
 /// What to look up.
 #[derive(Clone, Debug)]
@@ -97,7 +100,10 @@ struct MatchTable {
     columns: Vec<String>,
     /// Rows of appended values.
     rows: Vec<Vec<String>>,
-    by_tuple: HashMap<[u128; 5], u32>,
+    /// Rows by the digest of all their token cells ([`row_key`]).
+    by_tuple: HashMap<u128, u32>,
+    /// Token columns of spec 2 kinds after the five v1 columns (0 for a spec 1 table).
+    v2_columns: usize,
     by_kind: [HashMap<u128, u32>; 5],
     /// The messenger column (the last, after `assigned`), in tables with messengers.
     messenger_col: Option<usize>,
@@ -168,11 +174,25 @@ fn read_match_table(path: &Path) -> Result<MatchTable> {
             "its header does not start with the five token columns",
         ));
     }
+    // Spec 2 tables carry every kind's tokens: the v2 columns follow, in table order.
+    let v2_columns = header[5..]
+        .iter()
+        .zip(kinds::v2_kinds())
+        .take_while(|(h, k)| **h == k.name)
+        .count();
+    if v2_columns > 0 && v2_columns != kinds::v2_kinds().len() {
+        return Err(not_a_table(
+            path,
+            "its token columns are not this version's spec 2 kinds",
+        ));
+    }
+    let n_tokens = 5 + v2_columns;
     let mut table = MatchTable {
         org,
         round,
         fingerprint,
-        columns: header[5..].to_vec(),
+        v2_columns,
+        columns: header[n_tokens..].to_vec(),
         rows: Vec::new(),
         by_tuple: HashMap::new(),
         by_kind: Default::default(),
@@ -187,16 +207,23 @@ fn read_match_table(path: &Path) -> Result<MatchTable> {
     let messenger_col = table.messenger_col;
     for (i, record) in csv.records().enumerate() {
         let record = record.map_err(|e| csvio::csv_error(path, i as u64 + 2, &e))?;
-        let mut tuple = [0u128; 5];
-        for (k, slot) in tuple.iter_mut().enumerate() {
+        for k in 0..5 {
             let cell = record.get(k).unwrap_or("").as_bytes();
             if cell.len() == TOKEN_HEX_LEN && crate::spec::token::is_token(cell) {
-                *slot = token_prefix(cell);
-                table.by_kind[k].entry(*slot).or_insert(i as u32);
+                table.by_kind[k]
+                    .entry(token_prefix(cell))
+                    .or_insert(i as u32);
             }
         }
-        table.by_tuple.entry(tuple).or_insert(i as u32);
-        let values: Vec<String> = record.iter().skip(5).map(str::to_string).collect();
+        let mut text = Vec::with_capacity(n_tokens * 40);
+        for k in 0..n_tokens {
+            if k > 0 {
+                text.push(b',');
+            }
+            text.extend_from_slice(record.get(k).unwrap_or("").as_bytes());
+        }
+        table.by_tuple.entry(row_key(&text)).or_insert(i as u32);
+        let values: Vec<String> = record.iter().skip(n_tokens).map(str::to_string).collect();
         if let Some(c) = messenger_col {
             let cell = values.get(c).map_or("", String::as_str);
             let row = match cell {
@@ -227,10 +254,27 @@ fn read_match_table(path: &Path) -> Result<MatchTable> {
     Ok(table)
 }
 
+/// The key under which a match table files a record: the first 16 bytes of the SHA-256 of
+/// its token cells as the hashed file writes them, joined with commas. Spec 2 records that
+/// have only v2 tokens are told apart this way too.
+fn row_key(cells: &[u8]) -> u128 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(cells);
+    u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"))
+}
+
+/// A record's tokens, as `lookup` recomputes them: the v1 prefixes (for the fallback) and the
+/// key of all its cells.
+struct RecordTokens {
+    tuple: [u128; 5],
+    key: u128,
+}
+
 impl MatchTable {
     /// The row of a record, by its tokens.
-    fn find(&self, tuple: &[u128; 5]) -> Option<u32> {
-        self.by_tuple.get(tuple).copied().or_else(|| {
+    fn find(&self, record: &RecordTokens) -> Option<u32> {
+        let tuple = &record.tuple;
+        self.by_tuple.get(&record.key).copied().or_else(|| {
             // The export changed since it was hashed: fall back to one token, strongest first.
             crate::merge::PASSES.iter().find_map(|kind| {
                 let t = tuple[kind.index()];
@@ -278,11 +322,12 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
         table.column("assigned"),
     );
     let keys = TokenKeys::derive(key, &table.round);
+    let v2_keys = (table.v2_columns > 0).then(|| KindKeys::derive(key, &table.round));
     let export = Export::open(&opts.input, &opts.reading)?;
     let (headers, map) = (&export.headers, export.map());
     let messenger_col = table.messenger_col;
     let names = match messenger_col {
-        Some(_) => messenger_names(&table, &export, opts.rules, &keys)?,
+        Some(_) => messenger_names(&table, &export, opts.rules, &keys, v2_keys.as_ref())?,
         None => BTreeMap::new(),
     };
     let mut reader = export.records()?;
@@ -322,12 +367,12 @@ pub fn lookup(opts: &LookupOptions, key: &ConsortiumKey) -> Result<LookupReport>
     };
     let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(CHUNK_ROWS);
     while reader.read_chunk(&mut chunk, CHUNK_ROWS)? {
-        let tuples: Vec<[u128; 5]> = chunk
+        let tuples: Vec<RecordTokens> = chunk
             .par_iter()
             .map_init(
-                || (RecordNormalizer::new(opts.rules), CellBuffers::default()),
-                |(norm, buffers), record| {
-                    token_tuple(record, map, headers.len(), norm, buffers, &keys)
+                || Rehash::new(opts.rules),
+                |state, record| {
+                    record_tokens(record, map, headers.len(), state, &keys, v2_keys.as_ref())
                 },
             )
             .collect();
@@ -391,6 +436,7 @@ fn messenger_names(
     export: &Export,
     rules: Rules,
     keys: &TokenKeys,
+    v2_keys: Option<&KindKeys>,
 ) -> Result<BTreeMap<u32, [String; 3]>> {
     let wanted: std::collections::HashSet<u32> =
         table.messenger_of.iter().flatten().copied().collect();
@@ -405,11 +451,11 @@ fn messenger_names(
         let found: Vec<Option<(u32, [String; 3])>> = chunk
             .par_iter()
             .map_init(
-                || (RecordNormalizer::new(rules), CellBuffers::default()),
-                |(norm, buffers), record| {
-                    let tuple = token_tuple(record, map, headers.len(), norm, buffers, keys);
-                    let row = table.find(&tuple).filter(|r| wanted.contains(r))?;
-                    let fields = map.fields(record, buffers, |_| {});
+                || Rehash::new(rules),
+                |state, record| {
+                    let tokens = record_tokens(record, map, headers.len(), state, keys, v2_keys);
+                    let row = table.find(&tokens).filter(|r| wanted.contains(r))?;
+                    let fields = map.fields(record, &mut state.buffers, |_| {});
                     let text = |v: Option<&str>| v.map_or(String::new(), |v| v.trim().to_string());
                     Some((
                         row,
@@ -426,25 +472,79 @@ fn messenger_names(
 }
 
 /// The 128-bit prefixes of a row's five tokens (0 where a kind does not form).
-fn token_tuple(
+/// Per-thread state of [`record_tokens`].
+struct Rehash {
+    norm: RecordNormalizer,
+    atoms: AtomNormalizer,
+    buffers: CellBuffers,
+    tokens: Vec<[u8; token_v2::TOKEN_BYTES]>,
+    text: Vec<u8>,
+}
+
+impl Rehash {
+    fn new(rules: Rules) -> Rehash {
+        Rehash {
+            norm: RecordNormalizer::new(rules),
+            atoms: AtomNormalizer::new(rules.current_year),
+            buffers: CellBuffers::default(),
+            tokens: Vec::new(),
+            text: Vec::new(),
+        }
+    }
+}
+
+/// Re-hashes one export record into the cells `hash` wrote for it (v2 kinds only when the
+/// table has them) and the key of those cells.
+fn record_tokens(
     record: &csv::ByteRecord,
     map: &ColumnMap,
     width: usize,
-    norm: &mut RecordNormalizer,
-    buffers: &mut CellBuffers,
+    state: &mut Rehash,
     keys: &TokenKeys,
-) -> [u128; 5] {
+    v2_keys: Option<&KindKeys>,
+) -> RecordTokens {
+    let Rehash {
+        norm,
+        atoms,
+        buffers,
+        tokens,
+        text,
+    } = state;
+    text.clear();
+    let v2_kinds = v2_keys.map_or(0, |k| k.kinds().len());
     if record.len() != width {
-        return [0; 5];
+        // A ragged row: `hash` wrote empty cells.
+        text.extend(std::iter::repeat_n(b',', 4 + v2_kinds));
+        return RecordTokens {
+            tuple: [0; 5],
+            key: row_key(text),
+        };
     }
     let fields = map.fields(record, buffers, |_| {});
     let results = norm.normalize(&fields);
     let mut hex = [0u8; TOKEN_HEX_LEN];
-    Kind::ALL.map(|kind| match results[kind.index()] {
-        Ok(v) => {
-            keys.token_hex(kind, v, &mut hex);
-            token_prefix(&hex)
+    let mut tuple = [0u128; 5];
+    for kind in Kind::ALL {
+        if kind.index() > 0 {
+            text.push(b',');
         }
-        Err(_) => 0,
-    })
+        if let Ok(v) = results[kind.index()] {
+            keys.token_hex(kind, v, &mut hex);
+            tuple[kind.index()] = token_prefix(&hex);
+            text.extend_from_slice(&hex);
+        }
+    }
+    if let Some(v2_keys) = v2_keys {
+        atoms.normalize(&fields, norm);
+        for k in 0..v2_kinds {
+            text.push(b',');
+            if v2_keys.cell(k, atoms, tokens).is_ok() {
+                token_v2::push_cell(text, tokens);
+            }
+        }
+    }
+    RecordTokens {
+        tuple,
+        key: row_key(text),
+    }
 }

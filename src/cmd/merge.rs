@@ -85,7 +85,7 @@ pub struct Args {
     /// How records are matched to the voter file and linked into people: fuzzy (token spec v2
     /// scoring over composite tokens) or exact (the v1 passes: email, phone, name_yob_zip,
     /// name_addr, name_zip).
-    #[arg(long = "match", value_name = "MODE", default_value = "exact",
+    #[arg(long = "match", value_name = "MODE", default_value = "fuzzy",
           value_parser = ["fuzzy", "exact"])]
     match_mode: String,
 

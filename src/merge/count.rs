@@ -32,6 +32,7 @@ pub(super) fn summarize(
     people: &People,
     voters: Option<&VoterHits>,
     link_on: &[Kind],
+    mode: MatchMode,
     assignment: Option<&assign::Assignment>,
 ) -> Summary {
     let labels = org_labels(orgs);
@@ -85,9 +86,17 @@ pub(super) fn summarize(
             }
         }
         match people.status[p] {
-            VoterStatus::Matched(kind) => {
+            VoterStatus::Matched(key) => {
+                if key == MatchKey::Fuzzy {
+                    let bands = voter.bands.get_or_insert_with(Default::default);
+                    match people.score[p] {
+                        s if s >= 0.99 => bands.high += 1,
+                        s if s >= 0.9 => bands.medium += 1,
+                        _ => bands.low += 1,
+                    }
+                }
                 voter.matched += 1;
-                *voter.by_pass.entry(kind.name().to_string()).or_default() += 1;
+                *voter.by_pass.entry(key.name().to_string()).or_default() += 1;
             }
             VoterStatus::Ambiguous => voter.ambiguous += 1,
             VoterStatus::Unmatched => voter.unmatched += 1,
@@ -152,15 +161,30 @@ pub(super) fn summarize(
     };
     if let Some(hits) = voters {
         voter.voter_records = hits.records;
-        for kind in PASSES {
-            voter.by_pass.entry(kind.name().to_string()).or_default();
+        match mode {
+            MatchMode::Exact => {
+                for kind in PASSES {
+                    voter.by_pass.entry(kind.name().to_string()).or_default();
+                }
+            }
+            MatchMode::Fuzzy => {
+                voter
+                    .by_pass
+                    .entry(MatchKey::Fuzzy.name().to_string())
+                    .or_default();
+                voter.bands.get_or_insert_with(Default::default);
+            }
         }
     }
     Summary {
         spec: first.spec,
         key_fingerprint: first.fingerprint.to_string(),
         round: first.round.as_str().to_string(),
-        link_on: link_on.iter().map(|k| k.name().to_string()).collect(),
+        link_on: match mode {
+            MatchMode::Exact => link_on.iter().map(|k| k.name().to_string()).collect(),
+            MatchMode::Fuzzy => Vec::new(),
+        },
+        matching: (mode == MatchMode::Fuzzy).then(|| "fuzzy".to_string()),
         people: people.len() as u64,
         unusable: people.person_of.iter().filter(|&&p| p == NO_PERSON).count() as u64,
         orgs: org_rows,

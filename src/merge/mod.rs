@@ -31,11 +31,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::link::TokenTable;
 use crate::progress::Progress;
 use crate::report::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
 use crate::spec::hashfile::{
     self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row_spec, split_kept,
 };
+use crate::spec::kinds::{KindDef, all_kinds, v2_kinds};
 use crate::spec::token::Kind;
 use assign::{Policy, Target};
 use index::TokenIndex;
@@ -119,8 +121,26 @@ impl MergeOptions {
             assign: None,
             target: None,
             messengers: None,
-            match_mode: MatchMode::Exact,
+            match_mode: MatchMode::default(),
             force: false,
+        }
+    }
+}
+
+/// How a person was matched to a voter record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchKey {
+    /// By a pass of `--match exact`: the single voter record holding the person's token.
+    Pass(Kind),
+    /// By the scoring of `--match fuzzy`.
+    Fuzzy,
+}
+
+impl MatchKey {
+    pub fn name(self) -> &'static str {
+        match self {
+            MatchKey::Pass(kind) => kind.name(),
+            MatchKey::Fuzzy => "fuzzy",
         }
     }
 }
@@ -128,7 +148,7 @@ impl MergeOptions {
 /// A person's voter-file outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VoterStatus {
-    Matched(Kind),
+    Matched(MatchKey),
     Ambiguous,
     Unmatched,
     /// No voter file was given.
@@ -147,7 +167,7 @@ impl VoterStatus {
 
     pub fn match_key(self) -> &'static str {
         match self {
-            VoterStatus::Matched(kind) => kind.name(),
+            VoterStatus::Matched(key) => key.name(),
             _ => "",
         }
     }
@@ -226,6 +246,16 @@ fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input
                 ),
             ));
         }
+        if opts.match_mode == MatchMode::Fuzzy && meta.spec < 2 && want != FileKind::Suppression {
+            return Err(incompatible(
+                path,
+                format!(
+                    "was hashed under spec version {}, which has no tokens for fuzzy matching: \
+                     hash it again with this version, or merge with --match exact",
+                    meta.spec
+                ),
+            ));
+        }
         Ok(Input {
             path: path.clone(),
             meta,
@@ -300,9 +330,6 @@ fn validate(opts: &MergeOptions) -> Result<(Vec<Input>, Option<Input>, Vec<Input
 /// Runs the merge and writes OUT_DIR atomically.
 pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult> {
     let (orgs, voters, suppress) = validate(opts)?;
-    if opts.match_mode == MatchMode::Fuzzy {
-        return Err(Error::Usage("merge --match fuzzy is not built yet".into()));
-    }
     let labels = org_labels(&orgs);
     if let Some(policy) = &opts.assign {
         policy.check(&labels)?;
@@ -326,25 +353,36 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         phases.push((name, clock.elapsed().as_secs_f64()));
         clock = std::time::Instant::now();
     };
-    let members = load_members(&orgs, progress)?;
+    let fuzzy = opts.match_mode == MatchMode::Fuzzy;
+    let members = load_members(&orgs, fuzzy, progress)?;
     lap("load members");
-    let hits = voters
-        .as_ref()
-        .map(|v| scan_voters(v, &members, progress))
-        .transpose()?;
+    let (hits, voter_candidates) = match &voters {
+        Some(v) if fuzzy => {
+            let (hits, candidates) = scan_voters_fuzzy(v, &members, progress)?;
+            (Some(hits), Some(candidates))
+        }
+        Some(v) => (Some(scan_voters(v, &members, progress)?), None),
+        None => (None, None),
+    };
     lap("voter file");
     let suppressed_keys = if suppress.is_empty() {
         None
     } else {
         Some(scan_suppression(&suppress, &members, progress)?)
     };
-    let people = resolve_people(
-        &members,
-        &opts.link_on,
-        hits.as_ref(),
-        suppressed_keys.as_ref(),
-    );
-    lap("people");
+    let linked = if fuzzy {
+        link_people_fuzzy(&members)?
+    } else {
+        link_people(&members, &opts.link_on)
+    };
+    lap("link people");
+    let voter_side = match (&hits, &voter_candidates) {
+        (Some(h), Some(c)) => Some(VoterSide::Fuzzy(h, c)),
+        (Some(h), None) => Some(VoterSide::Exact(h)),
+        _ => None,
+    };
+    let people = resolve_people(&members, linked, voter_side, suppressed_keys.as_ref())?;
+    lap("voter match");
     let assignment = opts.assign.as_ref().map(|policy| {
         let eligible = assign::eligible(
             &people,
@@ -359,6 +397,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         &people,
         hits.as_ref(),
         &opts.link_on,
+        opts.match_mode,
         assignment.as_ref(),
     );
     lap("assign and count");
@@ -397,6 +436,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         assignment: assignment.as_ref(),
         messengers: messengers.as_deref(),
         labels: &labels,
+        scored: fuzzy,
     };
     for (o, org) in orgs.iter().enumerate() {
         let name = format!("orgs/{}.csv", org.meta.org);

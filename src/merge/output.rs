@@ -92,6 +92,8 @@ pub(super) struct Tables<'a> {
     /// Per person: their messenger's record (`--messenger-by`).
     pub(super) messengers: Option<&'a [u32]>,
     pub(super) labels: &'a [String],
+    /// `--match fuzzy`: a `match_score` column follows `match_key`.
+    pub(super) scored: bool,
 }
 
 /// Header of a per-org match table.
@@ -105,6 +107,12 @@ impl Tables<'_> {
         line.extend_from_slice(status.as_bytes());
         line.push(b',');
         line.extend_from_slice(match_key.as_bytes());
+        if self.scored {
+            line.push(b',');
+            if let Some(score) = p.map(|p| self.people.score[p]).filter(|s| !s.is_nan()) {
+                let _ = write!(line, "{score:.4}");
+            }
+        }
         let geo = p.map_or(NO_GEO, |p| self.people.geo[p]);
         match self.hits {
             Some(h) if geo != NO_GEO => {
@@ -133,8 +141,15 @@ impl Tables<'_> {
         writeln!(head, "# round: {}", org.meta.round.as_str()).map_err(Error::io(name))?;
         writeln!(head, "# key_fingerprint: {}", org.meta.fingerprint).map_err(Error::io(name))?;
         writeln!(head, "# rows: {}", org.meta.rows).map_err(Error::io(name))?;
+        // Every token column of the org's file, so `lookup` can tell apart records that have
+        // spec 2 tokens only.
+        let v2 = if org.meta.spec >= 2 { v2_kinds() } else { &[] };
         let mut columns: Vec<String> = Kind::ALL.iter().map(|k| k.name().to_string()).collect();
+        columns.extend(v2.iter().map(|k| k.name.clone()));
         columns.extend(["voter_status".into(), "match_key".into()]);
+        if self.scored {
+            columns.push("match_score".into());
+        }
         columns.extend(self.columns.iter().cloned());
         columns.extend(["lists".into(), "contact".into(), "assigned".into()]);
         if self.messengers.is_some() {
@@ -163,6 +178,10 @@ impl Tables<'_> {
                 let p = self.people.person_of[(base as u64 + row) as usize];
                 let p = (p != NO_PERSON).then_some(p as usize);
                 out.extend_from_slice(parsed.token_text);
+                if !parsed.v2.is_empty() || parsed.v2_columns > 0 {
+                    out.push(b',');
+                    out.extend_from_slice(parsed.v2);
+                }
                 out.push(b',');
                 self.push_person_fields(out, p);
                 let lists = p.map_or(0, |p| self.people.lists(p));
@@ -192,6 +211,9 @@ impl Tables<'_> {
     pub(super) fn write_consortium(&self, w: &mut dyn Write) -> Result<()> {
         let io = |e| Error::io("consortium.csv")(e);
         let mut header = b"person,orgs,voter_status,match_key".to_vec();
+        if self.scored {
+            header.extend_from_slice(b",match_score");
+        }
         for c in self.columns {
             header.push(b',');
             crate::input::csvio::push_field(&mut header, c.as_bytes());

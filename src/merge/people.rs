@@ -42,6 +42,8 @@ pub(crate) struct People {
     pub status: Vec<VoterStatus>,
     /// Per person: geography row of the matched voter record.
     pub geo: Vec<u32>,
+    /// Per person matched by `--match fuzzy`: the posterior probability of the match.
+    pub score: Vec<f32>,
     pub suppressed: Vec<bool>,
 }
 
@@ -67,9 +69,50 @@ pub(super) fn link_people(members: &Members, link_on: &[Kind]) -> (Vec<u32>, usi
             }
         }
     }
-    // A stable person order: by the smallest (kind, token) among the person's records.
-    let mut first_key = vec![u64::MAX; n];
     let roots: Vec<u32> = (0..n as u32).map(|r| uf.find(r)).collect();
+    order_people(members, &roots)
+}
+
+/// `--match fuzzy`: records linked into people by the scoring (spec v2 section 12 step 9).
+pub(super) fn link_people_fuzzy(members: &Members) -> Result<(Vec<u32>, usize)> {
+    let table = members
+        .table
+        .as_ref()
+        .ok_or_else(|| Error::Usage("fuzzy matching needs the members' tokens".into()))?;
+    let n = members.records();
+    let org_of: Vec<u32> = (0..n as u32).map(|r| members.org_of(r) as u32).collect();
+    let linked = crate::link::link_people(table, &org_of, &crate::link::Options::default())
+        .map_err(link_error)?;
+    // Each cluster's root is its first record, as a union-find's would be.
+    let mut root_of_cluster: HashMap<u32, u32> = HashMap::new();
+    let roots: Vec<u32> = (0..n as u32)
+        .map(|r| {
+            *root_of_cluster
+                .entry(linked.cluster_of[r as usize])
+                .or_insert(r)
+        })
+        .collect();
+    Ok(order_people(members, &roots))
+}
+
+/// Numbers people (sets of records with one root) in a stable order: by the smallest (kind,
+/// token) among the person's records. Records with no token get `NO_PERSON`.
+fn order_people(members: &Members, roots: &[u32]) -> (Vec<u32>, usize) {
+    let n = members.records();
+    let mut first_key = vec![u64::MAX; n];
+    if let Some(table) = &members.table {
+        // Keys of spec 2 kinds sort after every v1 key (whose top 4 bits are the kind, < 5),
+        // so a person with a v1 token is ordered by it.
+        for r in 0..n {
+            for k in 5..table.kinds().len() {
+                if let Some(&t) = table.cell(r, k).first() {
+                    let key = 0xF << 60 | (k as u64) << 53 | t >> 11;
+                    let slot = &mut first_key[roots[r] as usize];
+                    *slot = (*slot).min(key);
+                }
+            }
+        }
+    }
     for (k, ix) in members.index.iter().enumerate() {
         for i in 0..ix.len() {
             let key = (k as u64) << 60 | (ix.key(i) >> 68) as u64;
@@ -100,13 +143,20 @@ pub(super) fn link_people(members: &Members, link_on: &[Kind]) -> (Vec<u32>, usi
     (person_of, persons.len())
 }
 
+/// The voter file as the voter match needs it: today's passes read per-token hit counts;
+/// fuzzy matching scores the voter records that share some token with a member.
+pub(super) enum VoterSide<'a> {
+    Exact(&'a VoterHits),
+    Fuzzy(&'a VoterHits, &'a VoterCandidates),
+}
+
 pub(super) fn resolve_people(
     members: &Members,
-    link_on: &[Kind],
-    voters: Option<&VoterHits>,
+    linked: (Vec<u32>, usize),
+    voters: Option<VoterSide>,
     suppressed_keys: Option<&[Vec<bool>; 5]>,
-) -> People {
-    let (person_of, count) = link_people(members, link_on);
+) -> Result<People> {
+    let (person_of, count) = linked;
     let mut orgs = vec![0u64; count];
     for (r, &p) in person_of.iter().enumerate() {
         if p != NO_PERSON {
@@ -123,47 +173,121 @@ pub(super) fn resolve_people(
             }
         }
     }
-    let mut status = vec![VoterStatus::NotChecked; count];
-    let mut geo = vec![NO_GEO; count];
-    if let Some(hits) = voters {
-        status.fill(VoterStatus::Unmatched);
-        // (person, pass, voter record) for every usable hit, then decided pass by pass.
-        let mut candidates: Vec<(u32, u8, u32)> = Vec::new();
-        for (pass, kind) in PASSES.iter().enumerate() {
-            let k = kind.index();
-            let ix = &members.index[k];
-            for i in (0..ix.len()).filter(|&i| hits.count[k][i] == 1) {
-                for &r in ix.records(i) {
-                    candidates.push((person_of[r as usize], pass as u8, hits.voter[k][i]));
-                }
-            }
-        }
-        candidates.par_sort_unstable();
-        candidates.dedup();
-        let mut i = 0;
-        while i < candidates.len() {
-            let (p, pass, voter) = candidates[i];
-            let mut j = i;
-            while j < candidates.len() && candidates[j].0 == p && candidates[j].1 == pass {
-                j += 1;
-            }
-            status[p as usize] = if j - i == 1 {
-                geo[p as usize] = hits.geo_of_voter.get(&voter).copied().unwrap_or(NO_GEO);
-                VoterStatus::Matched(PASSES[pass as usize])
-            } else {
-                VoterStatus::Ambiguous
-            };
-            while j < candidates.len() && candidates[j].0 == p {
-                j += 1;
-            }
-            i = j;
-        }
-    }
-    People {
+    let mut people = People {
         person_of,
         orgs,
+        status: vec![VoterStatus::NotChecked; count],
+        geo: vec![NO_GEO; count],
+        score: vec![f32::NAN; count],
+        suppressed,
+    };
+    match voters {
+        None => {}
+        Some(VoterSide::Exact(hits)) => match_by_passes(members, hits, &mut people),
+        Some(VoterSide::Fuzzy(hits, candidates)) => {
+            match_by_score(members, hits, candidates, &mut people)?
+        }
+    }
+    Ok(people)
+}
+
+/// Today's passes (`--match exact`): per person, the first pass with hits decides.
+fn match_by_passes(members: &Members, hits: &VoterHits, people: &mut People) {
+    let People {
+        person_of,
         status,
         geo,
-        suppressed,
+        ..
+    } = people;
+    status.fill(VoterStatus::Unmatched);
+    // (person, pass, voter record) for every usable hit, then decided pass by pass.
+    let mut candidates: Vec<(u32, u8, u32)> = Vec::new();
+    for (pass, kind) in PASSES.iter().enumerate() {
+        let k = kind.index();
+        let ix = &members.index[k];
+        for i in (0..ix.len()).filter(|&i| hits.count[k][i] == 1) {
+            for &r in ix.records(i) {
+                candidates.push((person_of[r as usize], pass as u8, hits.voter[k][i]));
+            }
+        }
     }
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    let mut i = 0;
+    while i < candidates.len() {
+        let (p, pass, voter) = candidates[i];
+        let mut j = i;
+        while j < candidates.len() && candidates[j].0 == p && candidates[j].1 == pass {
+            j += 1;
+        }
+        status[p as usize] = if j - i == 1 {
+            geo[p as usize] = hits.geo_of_voter.get(&voter).copied().unwrap_or(NO_GEO);
+            VoterStatus::Matched(MatchKey::Pass(PASSES[pass as usize]))
+        } else {
+            VoterStatus::Ambiguous
+        };
+        while j < candidates.len() && candidates[j].0 == p {
+            j += 1;
+        }
+        i = j;
+    }
+}
+
+/// `--match fuzzy`: each person (the union of its records' tokens, so a person known by two
+/// orgs brings both records' evidence) is scored against the candidate voter records;
+/// one-to-one, ambiguity reported (spec v2 section 12 step 8).
+fn match_by_score(
+    members: &Members,
+    hits: &VoterHits,
+    candidates: &VoterCandidates,
+    people: &mut People,
+) -> Result<()> {
+    let table = members
+        .table
+        .as_ref()
+        .ok_or_else(|| Error::Usage("fuzzy matching needs the members' tokens".into()))?;
+    let kinds = table.kinds().len();
+    let mut rows_by_person: Vec<(u32, u32)> = people
+        .person_of
+        .iter()
+        .enumerate()
+        .filter(|&(_, &p)| p != NO_PERSON)
+        .map(|(r, &p)| (p, r as u32))
+        .collect();
+    rows_by_person.sort_unstable();
+    let mut persons = TokenTable::new(table.kinds()).map_err(link_error)?;
+    let mut merged: Vec<Vec<u64>> = vec![Vec::new(); kinds];
+    for group in rows_by_person.chunk_by(|a, b| a.0 == b.0) {
+        for (k, cell) in merged.iter_mut().enumerate() {
+            cell.clear();
+            for &(_, r) in group {
+                cell.extend_from_slice(table.cell(r as usize, k));
+            }
+        }
+        let cells: Vec<&[u64]> = merged.iter().map(Vec::as_slice).collect();
+        persons.push_row(&cells).map_err(link_error)?;
+    }
+    let result = crate::link::voter_match(
+        &persons,
+        &candidates.table,
+        &crate::link::Options::default(),
+    )
+    .map_err(link_error)?;
+    for (p, outcome) in result.members.iter().enumerate() {
+        people.status[p] = match *outcome {
+            crate::link::MemberMatch::Matched {
+                voter_row,
+                posterior,
+                ..
+            } => {
+                let record = candidates.records[voter_row as usize];
+                people.geo[p] = hits.geo_of_voter.get(&record).copied().unwrap_or(NO_GEO);
+                people.score[p] = posterior as f32;
+                VoterStatus::Matched(MatchKey::Fuzzy)
+            }
+            crate::link::MemberMatch::Ambiguous { .. } => VoterStatus::Ambiguous,
+            crate::link::MemberMatch::Unmatched => VoterStatus::Unmatched,
+        };
+    }
+    Ok(())
 }

@@ -66,6 +66,8 @@ pub(super) struct Members {
     /// Per record: flagged as a willing messenger (`hash --messenger-col`).
     pub(super) messenger: Vec<bool>,
     pub(super) index: [TokenIndex; 5],
+    /// `--match fuzzy`: every record's tokens of every kind (v1 and v2), for the scoring.
+    pub(super) table: Option<TokenTable>,
 }
 
 impl Members {
@@ -85,9 +87,86 @@ pub(super) struct LoadPart {
     pub(super) messenger: Vec<bool>,
     /// The first row whose messenger cell is not `1` or empty.
     pub(super) bad_flag: Option<u64>,
+    /// `--match fuzzy`: per row, its cells of every kind (see [`RowCells`]).
+    pub(super) cells: RowCells,
+    /// The first row whose v2 cells are malformed, and why.
+    pub(super) bad_cells: Option<(u64, &'static str)>,
 }
 
-pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Members> {
+/// Token cells of several rows of every kind, flattened: per row and kind, the number of
+/// tokens, then the tokens. Filled by the parallel row parsers, drained in row order into a
+/// [`TokenTable`].
+#[derive(Default)]
+pub(super) struct RowCells {
+    lens: Vec<u8>,
+    tokens: Vec<u64>,
+}
+
+impl RowCells {
+    /// Appends a row's cells; `Err` when they are malformed.
+    pub(super) fn push(
+        &mut self,
+        parsed: &hashfile::TokenRow,
+        kinds: usize,
+    ) -> std::result::Result<(), &'static str> {
+        let cells = parsed.kind_cells()?;
+        for k in 0..kinds {
+            let before = self.tokens.len();
+            self.tokens.extend(cells.cell(k));
+            self.lens.push((self.tokens.len() - before).min(255) as u8);
+        }
+        Ok(())
+    }
+
+    pub(super) fn rows(&self, kinds: usize) -> usize {
+        self.lens.len() / kinds.max(1)
+    }
+
+    /// Moves the rows into `table`, in order.
+    pub(super) fn drain_into(&self, table: &mut TokenTable) -> Result<()> {
+        let kinds = table.kinds().len();
+        let mut cells: Vec<&[u64]> = Vec::with_capacity(kinds);
+        let mut at = 0;
+        for row in self.lens.chunks(kinds.max(1)) {
+            cells.clear();
+            for &n in row {
+                cells.push(&self.tokens[at..at + n as usize]);
+                at += n as usize;
+            }
+            table.push_row(&cells).map_err(link_error)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the `row`th row has any token (rows counted from 0 in this batch).
+    fn row_has_tokens(&self, row: usize, kinds: usize) -> bool {
+        self.lens[row * kinds..(row + 1) * kinds]
+            .iter()
+            .any(|&n| n > 0)
+    }
+}
+
+/// The scoring's errors are about its input's size, never about values.
+pub(super) fn link_error(e: crate::link::LinkError) -> Error {
+    Error::Usage(format!("fuzzy matching: {e}"))
+}
+
+/// The kinds of the scoring's tables: every kind of a spec 2 hashed file.
+pub(super) fn link_kinds() -> Vec<KindDef> {
+    all_kinds().into_iter().cloned().collect()
+}
+
+pub(super) fn load_members(
+    orgs: &[Input],
+    fuzzy: bool,
+    progress: &dyn Progress,
+) -> Result<Members> {
+    let n_kinds = if fuzzy { link_kinds().len() } else { 0 };
+    let mut table = if fuzzy {
+        Some(TokenTable::new(&link_kinds()).map_err(link_error)?)
+    } else {
+        None
+    };
     let mut pairs: [Vec<(u128, u32)>; 5] = Default::default();
     let mut kinds = Vec::new();
     let mut messenger = Vec::new();
@@ -111,6 +190,15 @@ pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Me
                             ),
                         });
                     }
+                    if let Some((row, why)) = part.bad_cells {
+                        return Err(Error::NotHashed {
+                            path: org.path.clone(),
+                            why: format!("data row {}: {why}", row + 1),
+                        });
+                    }
+                    if let Some(table) = table.as_mut() {
+                        part.cells.drain_into(table)?;
+                    }
                     for (all, mut some) in pairs.iter_mut().zip(part.pairs) {
                         all.append(&mut some);
                     }
@@ -126,6 +214,17 @@ pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Me
                     if !token.is_empty() {
                         acc.pairs[k].push((parsed.prefixes[k], record));
                         mask |= 1 << k;
+                    }
+                }
+                if fuzzy {
+                    let at = acc.cells.rows(n_kinds);
+                    match acc.cells.push(&parsed, n_kinds) {
+                        // Bit 7: a token of some v2 kind, so the record is usable.
+                        Ok(()) if acc.cells.row_has_tokens(at, n_kinds) => mask |= 1 << 7,
+                        Ok(()) => {}
+                        Err(why) => {
+                            acc.bad_cells.get_or_insert((row, why));
+                        }
                     }
                 }
                 acc.kinds.push(mask);
@@ -145,6 +244,7 @@ pub(super) fn load_members(orgs: &[Input], progress: &dyn Progress) -> Result<Me
         kinds,
         messenger,
         index,
+        table,
     })
 }
 
@@ -163,6 +263,42 @@ pub(super) struct VoterHits {
     pub(super) records: u64,
 }
 
+impl VoterHits {
+    /// An empty result for a voter file with these kept columns.
+    fn new(members: &Members, columns: Vec<String>, records: u64) -> VoterHits {
+        VoterHits {
+            count: members.index.each_ref().map(|ix| vec![0u8; ix.len()]),
+            voter: members.index.each_ref().map(|ix| vec![0u32; ix.len()]),
+            geo_of_voter: HashMap::new(),
+            geo_rows: Vec::new(),
+            values: vec![Vec::new(); columns.len()],
+            columns,
+            records,
+        }
+    }
+
+    /// Records the kept columns (CSV-encoded `cells`) of voter record `row` as a geography
+    /// row of interned values.
+    fn intern_kept(&mut self, interned: &mut [HashMap<String, u32>], row: u32, cells: &[u8]) {
+        let values = split_kept(cells, self.columns.len());
+        let ids = values
+            .into_iter()
+            .enumerate()
+            .map(|(c, v)| match interned[c].get(&v) {
+                Some(&id) => id,
+                None => {
+                    let id = self.values[c].len() as u32;
+                    interned[c].insert(v.clone(), id);
+                    self.values[c].push(v);
+                    id
+                }
+            })
+            .collect();
+        self.geo_of_voter.insert(row, self.geo_rows.len() as u32);
+        self.geo_rows.push(ids);
+    }
+}
+
 #[derive(Default)]
 pub(super) struct VoterPart {
     /// (voter row, kind, distinct-token index) in row order.
@@ -178,15 +314,7 @@ pub(super) fn scan_voters(
 ) -> Result<VoterHits> {
     let file = HashedFile::open(&input.path)?;
     let columns = file.kept.clone();
-    let mut hits = VoterHits {
-        count: members.index.each_ref().map(|ix| vec![0u8; ix.len()]),
-        voter: members.index.each_ref().map(|ix| vec![0u32; ix.len()]),
-        geo_of_voter: HashMap::new(),
-        geo_rows: Vec::new(),
-        values: vec![Vec::new(); columns.len()],
-        columns,
-        records: input.meta.rows,
-    };
+    let mut hits = VoterHits::new(members, columns, input.meta.rows);
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
     let width = hits.columns.len();
     progress.phase("voter file", input.meta.rows);
@@ -224,22 +352,7 @@ pub(super) fn scan_voters(
                         .checked_sub(block_at)
                         .and_then(|start| block.data.get(start..start + len))
                         .unwrap_or_default();
-                    let values = split_kept(cells, width);
-                    let ids = values
-                        .into_iter()
-                        .enumerate()
-                        .map(|(c, v)| match interned[c].get(&v) {
-                            Some(&id) => id,
-                            None => {
-                                let id = hits.values[c].len() as u32;
-                                interned[c].insert(v.clone(), id);
-                                hits.values[c].push(v);
-                                id
-                            }
-                        })
-                        .collect();
-                    hits.geo_of_voter.insert(row, hits.geo_rows.len() as u32);
-                    hits.geo_rows.push(ids);
+                    hits.intern_kept(&mut interned, row, cells);
                 }
             }
             Ok(())
@@ -262,6 +375,140 @@ pub(super) fn scan_voters(
         },
     )?;
     Ok(hits)
+}
+
+/// Every member token of every kind, for the voter stream's question "does this voter row
+/// share any token with any member?". Tokens are uniformly random, so a radix directory over
+/// the top bits lands each lookup in a handful of keys.
+struct MemberTokens {
+    keys: Vec<u64>,
+    directory: Vec<u32>,
+    shift: u32,
+}
+
+impl MemberTokens {
+    /// A token tagged with its kind, so equal prefixes of two kinds stay apart.
+    fn key(kind: usize, token: u64) -> u64 {
+        token ^ (kind as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn build(table: &TokenTable) -> MemberTokens {
+        let kinds = table.kinds().len();
+        let mut keys: Vec<u64> = (0..table.rows())
+            .flat_map(|r| {
+                (0..kinds).flat_map(move |k| table.cell(r, k).iter().map(move |&t| Self::key(k, t)))
+            })
+            .collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let bits = (usize::BITS - keys.len().leading_zeros()).clamp(4, 24);
+        let shift = 64 - bits;
+        let mut directory = vec![0u32; (1 << bits) + 1];
+        let mut k = 0;
+        for (slot, entry) in directory.iter_mut().enumerate() {
+            while k < keys.len() && ((keys[k] >> shift) as usize) < slot {
+                k += 1;
+            }
+            *entry = k as u32;
+        }
+        MemberTokens {
+            keys,
+            directory,
+            shift,
+        }
+    }
+
+    fn contains(&self, kind: usize, token: u64) -> bool {
+        let key = Self::key(kind, token);
+        let slot = (key >> self.shift) as usize;
+        let (lo, hi) = (
+            self.directory[slot] as usize,
+            self.directory[slot + 1] as usize,
+        );
+        self.keys[lo..hi].binary_search(&key).is_ok()
+    }
+}
+
+/// `--match fuzzy`: the voter records that share a token of any kind with some member.
+pub(super) struct VoterCandidates {
+    /// Their tokens of every kind, one row per such voter record, in file order.
+    pub(super) table: TokenTable,
+    /// The voter record (row of the voter file) of each table row.
+    pub(super) records: Vec<u32>,
+}
+
+#[derive(Default)]
+pub(super) struct FuzzyVoterPart {
+    cells: RowCells,
+    /// (voter row, address and length of its kept columns in the block) per row kept.
+    kept: Vec<(u32, usize, usize)>,
+    bad_cells: Option<(u64, &'static str)>,
+}
+
+/// Streams the voter file past every member token (all kinds): a voter record sharing none
+/// cannot be a candidate of the scoring, so only the others are kept, with their geography.
+pub(super) fn scan_voters_fuzzy(
+    input: &Input,
+    members: &Members,
+    progress: &dyn Progress,
+) -> Result<(VoterHits, VoterCandidates)> {
+    let Some(member_table) = members.table.as_ref() else {
+        return Err(Error::Usage(
+            "fuzzy matching needs the members' tokens".into(),
+        ));
+    };
+    let set = MemberTokens::build(member_table);
+    let file = HashedFile::open(&input.path)?;
+    let mut hits = VoterHits::new(members, file.kept.clone(), input.meta.rows);
+    drop(file);
+    let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
+    let mut candidates = VoterCandidates {
+        table: TokenTable::new(&link_kinds()).map_err(link_error)?,
+        records: Vec::new(),
+    };
+    let n_kinds = link_kinds().len();
+    progress.phase("voter file", input.meta.rows);
+    scan(
+        &input.path,
+        progress,
+        |block: &RowBlock, parts: Vec<FuzzyVoterPart>| {
+            for part in parts {
+                if let Some((row, why)) = part.bad_cells {
+                    return Err(Error::NotHashed {
+                        path: input.path.clone(),
+                        why: format!("data row {}: {why}", row + 1),
+                    });
+                }
+                part.cells.drain_into(&mut candidates.table)?;
+                let block_at = block.data.as_ptr() as usize;
+                for &(row, at, len) in &part.kept {
+                    candidates.records.push(row);
+                    let cells = at
+                        .checked_sub(block_at)
+                        .and_then(|start| block.data.get(start..start + len))
+                        .unwrap_or_default();
+                    hits.intern_kept(&mut interned, row, cells);
+                }
+            }
+            Ok(())
+        },
+        |acc: &mut FuzzyVoterPart, row, parsed| {
+            let cells = match parsed.kind_cells() {
+                Ok(cells) => cells,
+                Err(why) => {
+                    acc.bad_cells.get_or_insert((row, why));
+                    return;
+                }
+            };
+            let shares =
+                (0..cells.len().min(n_kinds)).any(|k| cells.cell(k).any(|t| set.contains(k, t)));
+            if shares && acc.cells.push(&parsed, n_kinds).is_ok() {
+                acc.kept
+                    .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));
+            }
+        },
+    )?;
+    Ok((hits, candidates))
 }
 
 /// Marks member tokens that appear in any suppression file.

@@ -16,8 +16,12 @@ pub struct Summary {
     pub spec: u32,
     pub key_fingerprint: String,
     pub round: String,
-    /// Token kinds that link records into people.
+    /// Token kinds that link records into people (`--match exact`).
     pub link_on: Vec<String>,
+    /// `fuzzy` when records were linked and matched by the scoring of token spec v2 (then
+    /// `link_on` does not apply); absent for `--match exact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matching: Option<String>,
     /// Distinct people across all org lists.
     pub people: u64,
     /// Records with no token at all, left out of people.
@@ -77,6 +81,32 @@ pub struct VoterSummary {
     pub by_pass: BTreeMap<String, u64>,
     /// Rows in the voter file.
     pub voter_records: u64,
+    /// `--match fuzzy`: matched people by the posterior probability of their match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bands: Option<ConfidenceBands>,
+}
+
+/// Matched people per confidence band of the match's posterior probability; the three sum
+/// to `matched`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfidenceBands {
+    /// posterior >= 0.99
+    pub high: u64,
+    /// 0.9 <= posterior < 0.99
+    pub medium: u64,
+    /// 0.5 <= posterior < 0.9
+    pub low: u64,
+}
+
+impl ConfidenceBands {
+    /// The bands with their labels, highest first.
+    pub fn labelled(&self) -> [(&'static str, u64); 3] {
+        [
+            ("posterior >= 0.99", self.high),
+            ("posterior 0.9 to 0.99", self.medium),
+            ("posterior 0.5 to 0.9", self.low),
+        ]
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
