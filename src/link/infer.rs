@@ -118,7 +118,9 @@ const Q_EMAIL: u16 = 512;
 fn qi_of_atom(a: Atom) -> u16 {
     match a {
         Atom::First | Atom::FirstNick | Atom::FirstNysiis | Atom::FirstInit => Q_FIRST,
-        Atom::NameAnyNysiis => Q_FIRST,
+        // Some name of one record equals some name of the other: in a household that is the
+        // shared last name, so it is no evidence of the person.
+        Atom::NameAnyNysiis => 0,
         Atom::Last | Atom::LastNysiis => Q_LAST,
         Atom::NamesSorted | Atom::NamesSortedNysiis => Q_FIRST | Q_LAST,
         Atom::MiddleInit => Q_MIDDLE,
@@ -231,8 +233,8 @@ impl Kinds {
     /// means a swap, level S, as names_sorted does). `name_any_nysiis` (some NYSIIS code of
     /// one record equals one of the other's) is weak: it is in A when either NYSIIS code or
     /// the sorted NYSIIS pair is, in X it puts both codes in X, and on its own it gives no
-    /// level (the name stays "?"); its kinds count it as a first-name quasi-identifier for
-    /// evidence, as first_init is, and it touches both names, so it never anchors m of a name.
+    /// level (the name stays "?"); it counts as no quasi-identifier for evidence (in a household
+    /// it is the shared last name), and it touches both names, so it never anchors m of a name.
     pub fn infer(&self, st: &Status) -> Inferred {
         let (mut a, mut p0, mut p1, mut q_all) = (0u32, 0u32, 0u32, 0u16);
         let mut q_without = [0u16; N_FIELDS];

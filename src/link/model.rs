@@ -105,6 +105,18 @@ pub struct Params {
     pub u_pairs: u64,
 }
 
+/// Whether a level vector is a household member's rather than the person's: the first names
+/// are known to differ and nothing personal agrees (no date or year of birth, phone, email or
+/// middle initial). Fellegi-Sunter multiplies the evidence of the last name and the address
+/// as if independent, but in a household they agree together, so such pairs would otherwise
+/// outweigh the first name's disagreement.
+fn household_pattern(lv: &super::infer::Levels) -> bool {
+    let level = |f: usize| super::infer::LEVELS[f][lv[f] as usize];
+    let personal =
+        matches!(level(2), "D" | "Y") || level(4) == "A" || level(5) == "A" || level(6) == "A";
+    level(0) == "X" && !personal
+}
+
 /// Log-weights per field and level, and per pattern.
 pub(crate) struct Model {
     pub params: Params,
@@ -195,6 +207,9 @@ pub(crate) fn estimate(
     let pattern_weight: Vec<f64> = (0..N_PATTERNS as u32)
         .map(|p| {
             let lv = pattern_levels(p);
+            if opts.household_rule && household_pattern(&lv) {
+                return f64::NEG_INFINITY;
+            }
             (0..N_FIELDS).fold(0.0, |s, f| s + wtab[f][lv[f] as usize])
         })
         .collect();
