@@ -24,14 +24,10 @@ fn entries(k: usize, tables: &[&TokenTable]) -> Vec<Entry> {
     let mut out = Vec::with_capacity(n);
     let mut base = 0u32;
     for t in tables {
-        for r in 0..t.rows() {
-            for &token in t.cell(r, k) {
-                out.push(Entry {
-                    token,
-                    row: base + r as u32,
-                });
-            }
-        }
+        out.extend(t.column(k).map(|(token, r)| Entry {
+            token,
+            row: base + r,
+        }));
         base += t.rows() as u32;
     }
     out.par_sort_unstable();
