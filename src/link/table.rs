@@ -139,6 +139,21 @@ impl TokenTable {
         })
     }
 
+    /// Per row, the set of kind indices whose cell is not empty.
+    pub fn presence(&self) -> Vec<u64> {
+        let mut p = vec![0u64; self.n_rows];
+        for (k, c) in self.columns.iter().enumerate() {
+            for (r, w) in c.offsets.windows(2).enumerate() {
+                if w[1] > w[0] {
+                    if let Some(x) = p.get_mut(r) {
+                        *x |= 1 << k;
+                    }
+                }
+            }
+        }
+        p
+    }
+
     /// Bytes of heap the table holds (tokens and offsets, at capacity).
     pub fn heap_bytes(&self) -> usize {
         self.columns
