@@ -46,6 +46,45 @@ def rows(tok, kinds, lo, hi):
     return out
 
 
+def dump_tables(kinds, named):
+    """'table NAME N' and the rows, for [(name, records)] tokenized together."""
+    recs = [r for _, rs in named for r in rs]
+    tok = E.tokenize(recs, kinds)
+    lo = 0
+    for name, rs in named:
+        if name:
+            print("table %s %d" % (name, len(rs)))
+            print("\n".join(rows(tok, kinds, lo, lo + len(rs))))
+        lo += len(rs)
+
+
+def dump_voter(sc, kinds, idx):
+    """The reference's voter match, without and with the voter self-join."""
+    for label, selfj in (("noselfjoin", None), ("selfjoin", sc.self_status)):
+        s = E.score(sc.status, idx, kinds, 0.5, selfj, None)
+        out, amb = E.assign_one_to_one(s)
+        tp = sum(1 for i, j in out.items() if sc.truth[i] == sc.truth[j])
+        print("# %s: %d matches (%d true, precision %.4f, recall %.4f), %d ambiguous, %d pairs, lambda %.6f"
+              % (label, len(out), tp, tp / max(1, len(out)), tp / max(1, sc.matchable), len(amb),
+                 len(s.pairs), s.lam))
+        print("voter_match %s %d %d %r" % (label, len(out), len(amb), s.lam))
+        for i in sorted(out):
+            print("m %d %d" % (i, out[i] - sc.n_left))
+        for i in sorted(amb):
+            print("a %d" % i)
+
+
+def dump_link(sl, kinds, idx):
+    """The reference's people."""
+    s = E.score(sl.status, idx, kinds, 0.5, None, sl.org_of)
+    cl = E.link_people(s, sl.n, sl.org_of)
+    r = E.people_metrics(cl, sl.truth, sl.org_of)
+    print("# link: %d people (truth %d), shared once %.4f, lambda %.6f" % (
+        r["people"], r["true_people"], r["shared_once"], s.lam))
+    print("link %r" % s.lam)
+    print("c " + " ".join(str(c) for c in cl))
+
+
 def main():
     kinds = list(E.V1_KINDS.values()) + E.load_chosen()
     idx = list(range(len(kinds)))
@@ -56,74 +95,26 @@ def main():
     print("# parity fixture for src/link (tests/link/make_fixture.py; seed %d, profile %s, voter dob %s, %d voters, %d + %d org rows)"
           % (SEED, PROFILE, VOTER_DOB, len(right), len(a), len(b)))
     print("kinds " + ";".join(" ".join(k) for k in kinds))
-    tok = E.tokenize(left + right, kinds)
-    print("table members %d" % len(left))
-    print("\n".join(rows(tok, kinds, 0, len(left))))
-    print("table voters %d" % len(right))
-    print("\n".join(rows(tok, kinds, len(left), len(left) + len(right))))
-    sc = E.Scenario("voter", left, right, lt, rt, kinds)
-    for label, selfj in (("noselfjoin", None), ("selfjoin", sc.self_status)):
-        s = E.score(sc.status, idx, kinds, 0.5, selfj, None)
-        out, amb = E.assign_one_to_one(s)
-        tp = sum(1 for i, j in out.items() if sc.truth[i] == sc.truth[j])
-        print("# %s: %d matches (%d true), %d ambiguous, %d pairs, lambda %.6f, threshold %.6f"
-              % (label, len(out), tp, len(amb), len(s.pairs), s.lam, s.thr))
-        print("voter_match %s %d %d %r" % (label, len(out), len(amb), s.lam))
-        for i in sorted(out):
-            print("m %d %d" % (i, out[i] - sc.n_left))
-        for i in sorted(amb):
-            print("a %d" % i)
+    dump_tables(kinds, [("members", left), ("voters", right)])
+    dump_voter(E.Scenario("voter", left, right, lt, rt, kinds), kinds, idx)
     la, lat, _, _ = E.synth_records([], a)
     lb, lbt, _, _ = E.synth_records([], b)
+    # org A's rows are the members above: only org B is written
+    dump_tables(kinds, [(None, la), ("org_b", lb)])
     org_of = [0] * len(la) + [1] * len(lb)
-    tok = E.tokenize(la + lb, kinds)
-    print("table org_b %d" % len(lb))
-    print("\n".join(rows(tok, kinds, len(la), len(la) + len(lb))))
-    sl = E.Scenario("link", la, lb, lat, lbt, kinds, mode="link", org_of=org_of)
-    s = E.score(sl.status, idx, kinds, 0.5, None, org_of)
-    cl = E.link_people(s, sl.n, org_of)
-    r = E.people_metrics(cl, sl.truth, org_of)
-    print("# link: %d people (truth %d), shared once %.4f, lambda %.6f" % (
-        r["people"], r["true_people"], r["shared_once"], s.lam))
-    print("link %r" % s.lam)
-    print("c " + " ".join(str(c) for c in cl))
+    dump_link(E.Scenario("link", la, lb, lat, lbt, kinds, mode="link", org_of=org_of), kinds, idx)
 
 
 def febrl(kinds, idx):
     sc = E.febrl_scenarios(FEBRL, kinds)
-    full, link = sc[0], sc[3]
     print("# FEBRL4 fixture (measuring only, never committed): 4b org vs 4a voters; 4a + 4b as two orgs")
     print("kinds " + ";".join(" ".join(k) for k in kinds))
     left, right = FEBRL_RECS
-    tok = E.tokenize(left + right, kinds)
-    print("table members %d" % len(left))
-    print("\n".join(rows(tok, kinds, 0, len(left))))
-    print("table voters %d" % len(right))
-    print("\n".join(rows(tok, kinds, len(left), len(left) + len(right))))
-    for label, selfj in (("noselfjoin", None), ("selfjoin", full.self_status)):
-        s = E.score(full.status, idx, kinds, 0.5, selfj, None)
-        out, amb = E.assign_one_to_one(s)
-        tp = sum(1 for i, j in out.items() if full.truth[i] == full.truth[j])
-        print("# %s: %d matches (%d true, precision %.4f, recall %.4f), %d ambiguous, lambda %.6f"
-              % (label, len(out), tp, tp / max(1, len(out)), tp / full.matchable, len(amb), s.lam))
-        print("voter_match %s %d %d %r" % (label, len(out), len(amb), s.lam))
-        for i in sorted(out):
-            print("m %d %d" % (i, out[i] - full.n_left))
-        for i in sorted(amb):
-            print("a %d" % i)
+    dump_tables(kinds, [("members", left), ("voters", right)])
+    dump_voter(sc[0], kinds, idx)
     a2, b2 = FEBRL_LINK
-    tok = E.tokenize(a2 + b2, kinds)
-    print("table org_a %d" % len(a2))
-    print("\n".join(rows(tok, kinds, 0, len(a2))))
-    print("table org_b %d" % len(b2))
-    print("\n".join(rows(tok, kinds, len(a2), len(a2) + len(b2))))
-    s = E.score(link.status, idx, kinds, 0.5, None, link.org_of)
-    cl = E.link_people(s, link.n, link.org_of)
-    r = E.people_metrics(cl, link.truth, link.org_of)
-    print("# link: %d people (truth %d), shared once %.4f, lambda %.6f" % (
-        r["people"], r["true_people"], r["shared_once"], s.lam))
-    print("link %r" % s.lam)
-    print("c " + " ".join(str(c) for c in cl))
+    dump_tables(kinds, [("org_a", a2), ("org_b", b2)])
+    dump_link(sc[3], kinds, idx)
 
 
 FEBRL_RECS = FEBRL_LINK = None
