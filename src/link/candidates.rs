@@ -283,6 +283,8 @@ mod status_tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
         /// The statuses read off the index equal a look at every cell, with a holder limit
         /// low enough that some shared tokens are too frequent to make candidates.
         #[test]
@@ -301,6 +303,37 @@ mod status_tests {
                 prop_assert!((k >> 32) < (k & 0xffff_ffff));
                 prop_assert_eq!(*st, status(&l, (k >> 32) as usize, &l, (k & 0xffff_ffff) as usize));
             }
+        }
+
+        /// On any input the scoring returns a result, and it is one-to-one.
+        #[test]
+        fn any_tables_give_a_one_to_one_result(
+            left in prop::collection::vec(prop::collection::vec(prop::collection::vec(0u64..6, 0..3), 4), 0..12),
+            right in prop::collection::vec(prop::collection::vec(prop::collection::vec(0u64..6, 0..3), 4), 0..12),
+            max in 2usize..5,
+            sj in prop::collection::vec((any::<u64>(), any::<u64>(), any::<u64>(), any::<u64>(), 0u64..9), 0..4),
+        ) {
+            use crate::link::{MemberMatch, Options, SelfJoin, link_people, voter_match_with};
+            let (l, r) = (table(&left, 4), table(&right, 4));
+            let opts = Options { max_holders: max, ..Options::default() };
+            let hist = sj.into_iter().map(|(agree, disagree, present_a, present_b, c)| {
+                (Status { agree, disagree, present_a, present_b }, c)
+            }).collect();
+            let sj = SelfJoin::from_histogram(r.kinds(), hist);
+            let m = voter_match_with(&l, &r, Some(&sj), &opts).unwrap();
+            prop_assert_eq!(m.members.len(), l.rows());
+            let mut voters: Vec<u32> = m.members.iter().filter_map(|x| match x {
+                MemberMatch::Matched { voter_row, .. } => Some(*voter_row),
+                _ => None,
+            }).collect();
+            let n = voters.len();
+            voters.sort_unstable();
+            voters.dedup();
+            prop_assert_eq!(voters.len(), n);
+            prop_assert!(voters.iter().all(|&v| (v as usize) < r.rows()));
+            let orgs: Vec<u32> = (0..l.rows() as u32).map(|i| i % 2).collect();
+            let p = link_people(&l, &orgs, &opts).unwrap();
+            prop_assert_eq!(p.cluster_of.len(), l.rows());
         }
     }
 }
