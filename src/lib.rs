@@ -11,6 +11,8 @@
 //! - [`hash`] and [`lookup`]: the org-side pipelines (with [`rowsort`] and [`outfile`]:
 //!   content ordering and atomic writes);
 //! - [`merge`]: the coordinator's linking, voter match, assignment and messengers;
+//! - [`link`]: the coordinator's fuzzy scoring of token spec v2 (a library, not yet used by
+//!   `merge`);
 //! - [`report`]: `summary.json` and the shareable, suppressed report (tables and HTML);
 //! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks.
 

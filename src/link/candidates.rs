@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use super::infer::Status;
+use super::infer::{Status, bits};
 use super::table::TokenTable;
 
 /// One (token, row) entry of a kind's index. Rows of the second table are offset by the
@@ -19,80 +19,151 @@ struct Entry {
     row: u32,
 }
 
-fn entries(k: usize, tables: &[&TokenTable]) -> Vec<Entry> {
-    let n: usize = tables.iter().map(|t| t.rows()).sum();
-    let mut out = Vec::with_capacity(n);
-    let mut base = 0u32;
-    for t in tables {
-        for r in 0..t.rows() {
-            for &token in t.cell(r, k) {
-                out.push(Entry {
-                    token,
-                    row: base + r as u32,
-                });
-            }
-        }
-        base += t.rows() as u32;
-    }
-    out.par_sort_unstable();
-    out
+/// The candidate pairs of one kind, with the kind's bit, and the rows holding a token of
+/// the kind too frequent to make candidates.
+struct KindOut {
+    pairs: Vec<(u64, u64)>,
+    frequent_rows: Vec<u32>,
 }
 
-/// Pair keys `a << 32 | b` (a row of `left`, b a row of `right`), sorted and distinct, of rows
-/// sharing a token held by 2..=`max_holders` rows of both tables together.
-pub(crate) fn cross_pairs(left: &TokenTable, right: &TokenTable, max_holders: usize) -> Vec<u64> {
-    let nl = left.rows() as u32;
-    let nk = left.kinds().len();
-    let mut keys: Vec<u64> = (0..nk)
-        .into_par_iter()
-        .flat_map_iter(|k| {
-            let e = entries(k, &[left, right]);
-            let mut out = Vec::new();
-            for run in e.chunk_by(|x, y| x.token == y.token) {
-                if run.len() < 2 || run.len() > max_holders {
-                    continue;
-                }
+/// Index one kind: sort its (token, row) entries; each run of one token held by 2..=
+/// `max_holders` rows emits its pairs. `cross = Some(n_left)`: only pairs of a left row
+/// (global row < n_left) and a right row, keyed `a << 32 | (b - n_left)`; `None`: every pair
+/// of the run, keyed `a << 32 | b`, a < b.
+fn kind_pairs(k: usize, tables: &[&TokenTable], cross: Option<u32>, max_holders: usize) -> KindOut {
+    let n: usize = tables.iter().map(|t| t.rows()).sum();
+    let mut e = Vec::with_capacity(n);
+    let mut base = 0u32;
+    for t in tables {
+        e.extend(t.column(k).map(|(token, r)| Entry {
+            token,
+            row: base + r,
+        }));
+        base += t.rows() as u32;
+    }
+    e.par_sort_unstable();
+    let bit = 1u64 << k;
+    let mut out = KindOut {
+        pairs: Vec::new(),
+        frequent_rows: Vec::new(),
+    };
+    for run in e.chunk_by(|x, y| x.token == y.token) {
+        if run.len() < 2 {
+            continue;
+        }
+        if run.len() > max_holders {
+            out.frequent_rows.extend(run.iter().map(|x| x.row));
+            continue;
+        }
+        match cross {
+            Some(nl) => {
                 // rows are sorted: left rows first
                 let split = run.partition_point(|x| x.row < nl);
                 for a in &run[..split] {
                     for b in &run[split..] {
-                        out.push(u64::from(a.row) << 32 | u64::from(b.row - nl));
+                        out.pairs
+                            .push((u64::from(a.row) << 32 | u64::from(b.row - nl), bit));
                     }
                 }
             }
-            out
-        })
-        .collect();
-    keys.par_sort_unstable();
-    keys.dedup();
-    keys
-}
-
-/// Pair keys `a << 32 | b` with a < b, rows of one table, sorted and distinct, of rows sharing
-/// a token held by 2..=`max_holders` rows.
-pub(crate) fn self_pairs(table: &TokenTable, max_holders: usize) -> Vec<u64> {
-    let nk = table.kinds().len();
-    let mut keys: Vec<u64> = (0..nk)
-        .into_par_iter()
-        .flat_map_iter(|k| {
-            let e = entries(k, &[table]);
-            let mut out = Vec::new();
-            for run in e.chunk_by(|x, y| x.token == y.token) {
-                if run.len() < 2 || run.len() > max_holders {
-                    continue;
-                }
+            None => {
                 for (i, a) in run.iter().enumerate() {
                     for b in &run[i + 1..] {
-                        out.push(u64::from(a.row) << 32 | u64::from(b.row));
+                        out.pairs
+                            .push((u64::from(a.row) << 32 | u64::from(b.row), bit));
                     }
                 }
             }
-            out
+        }
+    }
+    out
+}
+
+/// Candidate pairs and their status per kind.
+pub(crate) struct Candidates {
+    /// `a << 32 | b`, sorted, distinct.
+    pub keys: Vec<u64>,
+    /// The status of each pair.
+    pub status: Vec<Status>,
+}
+
+/// Candidates of `tables` (one table: pairs within it; two: pairs across). The status of a
+/// pair comes from the index itself: its agreeing kinds are the kinds whose runs emitted it,
+/// plus, where both rows hold a token too frequent to make candidates, a direct look at the
+/// two cells; presence comes from one bit set per row. So a pair costs a few memory reads,
+/// not two per kind.
+fn candidates(tables: &[&TokenTable], cross: bool, max_holders: usize) -> Candidates {
+    let Some(first) = tables.first() else {
+        return Candidates {
+            keys: Vec::new(),
+            status: Vec::new(),
+        };
+    };
+    let nk = first.kinds().len();
+    let nl = first.rows() as u32;
+    let outs: Vec<KindOut> = (0..nk)
+        .into_par_iter()
+        .map(|k| kind_pairs(k, tables, cross.then_some(nl), max_holders))
+        .collect();
+    let n_global: usize = tables.iter().map(|t| t.rows()).sum();
+    let mut frequent = vec![0u64; n_global];
+    for (k, o) in outs.iter().enumerate() {
+        for &r in &o.frequent_rows {
+            if let Some(f) = frequent.get_mut(r as usize) {
+                *f |= 1 << k;
+            }
+        }
+    }
+    let mut all: Vec<(u64, u64)> = Vec::with_capacity(outs.iter().map(|o| o.pairs.len()).sum());
+    for o in outs {
+        all.extend(o.pairs);
+    }
+    all.par_sort_unstable_by_key(|x| x.0);
+    let mut keys = Vec::new();
+    let mut agree = Vec::new();
+    for run in all.chunk_by(|x, y| x.0 == y.0) {
+        keys.push(run[0].0);
+        agree.push(run.iter().fold(0u64, |m, x| m | x.1));
+    }
+    let second = tables.get(1).unwrap_or(first);
+    let (pa, pb) = (first.presence(), second.presence());
+    let offset_b = if cross { nl as usize } else { 0 };
+    let status = keys
+        .par_iter()
+        .zip(agree.par_iter())
+        .map(|(&key, &agree)| {
+            let (a, b) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
+            let present_a = pa.get(a).copied().unwrap_or(0);
+            let present_b = pb.get(b).copied().unwrap_or(0);
+            let both = present_a & present_b;
+            let fa = frequent.get(a).copied().unwrap_or(0);
+            let fb = frequent.get(b + offset_b).copied().unwrap_or(0);
+            let mut agree = agree;
+            for k in bits(both & fa & fb & !agree) {
+                if share(first.cell(a, k), second.cell(b, k)) {
+                    agree |= 1 << k;
+                }
+            }
+            Status {
+                agree,
+                disagree: both & !agree,
+                present_a,
+                present_b,
+            }
         })
         .collect();
-    keys.par_sort_unstable();
-    keys.dedup();
-    keys
+    Candidates { keys, status }
+}
+
+/// Pairs (a row of `left`, a row of `right`) sharing a token held by 2..=`max_holders` rows
+/// of both tables together.
+pub(crate) fn cross_pairs(left: &TokenTable, right: &TokenTable, max_holders: usize) -> Candidates {
+    candidates(&[left, right], true, max_holders)
+}
+
+/// Pairs of rows of one table (a < b) sharing a token held by 2..=`max_holders` rows.
+pub(crate) fn self_pairs(table: &TokenTable, max_holders: usize) -> Candidates {
+    candidates(&[table], false, max_holders)
 }
 
 /// Whether two sorted lists share an element.
@@ -113,7 +184,9 @@ pub(crate) fn share<T: Ord>(a: &[T], b: &[T]) -> bool {
     }
 }
 
-/// The status per kind of row `ra` of `a` and row `rb` of `b` (tables with the same kinds).
+/// The status per kind of row `ra` of `a` and row `rb` of `b` (tables with the same kinds),
+/// by looking at every cell: what [`Candidates::status`] must equal.
+#[cfg(test)]
 pub(crate) fn status(a: &TokenTable, ra: usize, b: &TokenTable, rb: usize) -> Status {
     let mut st = Status::default();
     for k in 0..a.kinds().len() {
@@ -154,14 +227,20 @@ mod tests {
     fn pairs_share_a_token_of_few_holders() {
         let l = table(&[[&[1], &[10]], [&[2], &[]], [&[3], &[]]]);
         let r = table(&[[&[1], &[]], [&[9], &[10]], [&[2], &[]], [&[2], &[]]]);
-        let keys = cross_pairs(&l, &r, 50);
-        let pairs: Vec<(u64, u64)> = keys.iter().map(|k| (k >> 32, k & 0xffff_ffff)).collect();
+        let c = cross_pairs(&l, &r, 50);
+        let pairs: Vec<(u64, u64)> = c.keys.iter().map(|k| (k >> 32, k & 0xffff_ffff)).collect();
         assert_eq!(pairs, vec![(0, 0), (0, 1), (1, 2), (1, 3)]);
+        for (k, st) in c.keys.iter().zip(&c.status) {
+            assert_eq!(
+                *st,
+                status(&l, (k >> 32) as usize, &r, (k & 0xffff_ffff) as usize)
+            );
+        }
         // token 2 is held by 3 rows: over a limit of 2 it makes no pairs
-        let keys = cross_pairs(&l, &r, 2);
-        assert_eq!(keys.len(), 2);
+        let c = cross_pairs(&l, &r, 2);
+        assert_eq!(c.keys.len(), 2);
         let s = self_pairs(&r, 50);
-        assert_eq!(s, vec![2 << 32 | 3]);
+        assert_eq!(s.keys, vec![2 << 32 | 3]);
         let st = status(&l, 0, &r, 1);
         assert_eq!(
             st,
@@ -182,7 +261,79 @@ mod tests {
                 present_b: 0b01
             }
         );
-        assert!(share(&[1, 4, 7], &[2, 7]));
+        assert!(share(&[1u64, 4, 7], &[2, 7]));
         assert!(!share(&[1, 4], &[2, 7]));
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use crate::spec::kinds::all_kinds;
+    use proptest::prelude::*;
+
+    fn table(rows: &[Vec<Vec<u64>>], nk: usize) -> TokenTable {
+        let kinds: Vec<_> = all_kinds().into_iter().take(nk).cloned().collect();
+        let mut t = TokenTable::new(&kinds).unwrap();
+        for r in rows {
+            let cells: Vec<&[u64]> = r.iter().map(|c| c.as_slice()).collect();
+            t.push_row(&cells).unwrap();
+        }
+        t
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The statuses read off the index equal a look at every cell, with a holder limit
+        /// low enough that some shared tokens are too frequent to make candidates.
+        #[test]
+        fn index_statuses_equal_cell_by_cell(
+            left in prop::collection::vec(prop::collection::vec(prop::collection::vec(0u64..6, 0..3), 4), 0..12),
+            right in prop::collection::vec(prop::collection::vec(prop::collection::vec(0u64..6, 0..3), 4), 0..12),
+            max in 2usize..5,
+        ) {
+            let (l, r) = (table(&left, 4), table(&right, 4));
+            let c = cross_pairs(&l, &r, max);
+            for (k, st) in c.keys.iter().zip(&c.status) {
+                prop_assert_eq!(*st, status(&l, (k >> 32) as usize, &r, (k & 0xffff_ffff) as usize));
+            }
+            let c = self_pairs(&l, max);
+            for (k, st) in c.keys.iter().zip(&c.status) {
+                prop_assert!((k >> 32) < (k & 0xffff_ffff));
+                prop_assert_eq!(*st, status(&l, (k >> 32) as usize, &l, (k & 0xffff_ffff) as usize));
+            }
+        }
+
+        /// On any input the scoring returns a result, and it is one-to-one.
+        #[test]
+        fn any_tables_give_a_one_to_one_result(
+            left in prop::collection::vec(prop::collection::vec(prop::collection::vec(0u64..6, 0..3), 4), 0..12),
+            right in prop::collection::vec(prop::collection::vec(prop::collection::vec(0u64..6, 0..3), 4), 0..12),
+            max in 2usize..5,
+            sj in prop::collection::vec((any::<u64>(), any::<u64>(), any::<u64>(), any::<u64>(), 0u64..9), 0..4),
+        ) {
+            use crate::link::{MemberMatch, Options, SelfJoin, link_people, voter_match_with};
+            let (l, r) = (table(&left, 4), table(&right, 4));
+            let opts = Options { max_holders: max, ..Options::default() };
+            let hist = sj.into_iter().map(|(agree, disagree, present_a, present_b, c)| {
+                (Status { agree, disagree, present_a, present_b }, c)
+            }).collect();
+            let sj = SelfJoin::from_histogram(r.kinds(), hist);
+            let m = voter_match_with(&l, &r, Some(&sj), &opts).unwrap();
+            prop_assert_eq!(m.members.len(), l.rows());
+            let mut voters: Vec<u32> = m.members.iter().filter_map(|x| match x {
+                MemberMatch::Matched { voter_row, .. } => Some(*voter_row),
+                _ => None,
+            }).collect();
+            let n = voters.len();
+            voters.sort_unstable();
+            voters.dedup();
+            prop_assert_eq!(voters.len(), n);
+            prop_assert!(voters.iter().all(|&v| (v as usize) < r.rows()));
+            let orgs: Vec<u32> = (0..l.rows() as u32).map(|i| i % 2).collect();
+            let p = link_people(&l, &orgs, &opts).unwrap();
+            prop_assert_eq!(p.cluster_of.len(), l.rows());
+        }
     }
 }

@@ -185,6 +185,8 @@ pub struct Inferred {
 /// The kinds of a table, prepared for inference.
 #[derive(Clone, Debug)]
 pub struct Kinds {
+    /// The bits of the kinds there are (statuses from elsewhere may carry others).
+    mask: u64,
     atoms: Vec<u32>,
     qis: Vec<u16>,
     touches: Vec<u8>,
@@ -212,7 +214,13 @@ impl Kinds {
                 })
             })
             .collect();
+        let mask = if kinds.len() >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << kinds.len()) - 1
+        };
         Kinds {
+            mask,
             atoms,
             qis,
             touches,
@@ -236,10 +244,17 @@ impl Kinds {
     /// level (the name stays "?"); it counts as no quasi-identifier for evidence (in a household
     /// it is the shared last name), and it touches both names, so it never anchors m of a name.
     pub fn infer(&self, st: &Status) -> Inferred {
+        let st = Status {
+            agree: st.agree & self.mask,
+            disagree: st.disagree & self.mask & !st.agree,
+            present_a: st.present_a & self.mask,
+            present_b: st.present_b & self.mask,
+        };
         let (mut a, mut p0, mut p1, mut q_all) = (0u32, 0u32, 0u32, 0u16);
         let mut q_without = [0u16; N_FIELDS];
         for k in bits(st.agree) {
             let (m, q, t) = (self.atoms[k], self.qis[k], self.touches[k]);
+            // k < kinds: masked above
             a |= m;
             q_all |= q;
             for (f, qf) in q_without.iter_mut().enumerate() {

@@ -16,6 +16,20 @@
 //!
 //! Input is a [`TokenTable`] per side, built by the caller from whatever file format carries
 //! the tokens. Everything is deterministic: the results do not depend on the thread count.
+//!
+//! Measured (the tests in `tests/link/`):
+//! - parity: on the committed fixture (3,016 voters, 800 + 800 org rows; `make_fixture.py`)
+//!   and, locally, on two 40,000-voter x 5,000-row scenarios and on FEBRL4, the voter match
+//!   (with and without the self-join) and the people equal the reference's exactly; on FEBRL4
+//!   that is 4,798 matches, all true (precision 1.000, recall 0.9596), and 5,199 people;
+//! - speed: 1,000,000 voters x 500,000 members x 30 kinds (synthetic, `tests/link/scale.rs`),
+//!   release: `voter_match` 2.9-3.5 s of CPU over 3 runs (5.5-5.9 s wall on 2 cores shared
+//!   with other builds, load ~7-8), 425,513 candidate pairs; with the voter self-join 2.5 s
+//!   more to compute it (1.2 M voter pairs); `link_people` on the 500,000 rows 1.2 s of CPU.
+//!   (That generator is for timing: its precision and recall say nothing about real data);
+//! - memory: a table costs 8 bytes per token and 4 per cell (13.3 bytes per token for the
+//!   members above); indexing adds 16 bytes per entry of the kinds being sorted (one per
+//!   thread) and 16 per candidate pair and agreeing kind.
 
 pub mod candidates;
 pub mod infer;

@@ -120,7 +120,7 @@ fn household_pattern(lv: &super::infer::Levels) -> bool {
 /// Log-weights per field and level, and per pattern.
 pub(crate) struct Model {
     pub params: Params,
-    /// Weight in bits of every pattern index.
+    /// Weight in bits of every pattern index of a candidate pair (0 for the others).
     pub pattern_weight: Vec<f64>,
 }
 
@@ -204,15 +204,18 @@ pub(crate) fn estimate(
             levels,
         });
     }
-    let pattern_weight: Vec<f64> = (0..N_PATTERNS as u32)
-        .map(|p| {
-            let lv = pattern_levels(p);
-            if opts.household_rule && household_pattern(&lv) {
-                return f64::NEG_INFINITY;
-            }
-            (0..N_FIELDS).fold(0.0, |s, f| s + wtab[f][lv[f] as usize])
-        })
-        .collect();
+    // weights of the patterns of candidate pairs (the only ones looked up)
+    let mut pattern_weight = vec![0.0; N_PATTERNS];
+    for (p, w) in pattern_weight.iter_mut().enumerate() {
+        if all_hist[p] > 0 {
+            let lv = pattern_levels(p as u32);
+            *w = if opts.household_rule && household_pattern(&lv) {
+                f64::NEG_INFINITY
+            } else {
+                (0..N_FIELDS).fold(0.0, |s, f| s + wtab[f][lv[f] as usize])
+            };
+        }
+    }
     // EM for lambda with m and u fixed
     let live: Vec<(f64, f64)> = all_hist
         .iter()

@@ -72,8 +72,9 @@ pub fn link_people(
     if n >= u32::MAX as usize {
         return Err(LinkError::TooLarge);
     }
-    let keys = self_pairs(members, opts.max_holders);
-    let pairs = infer_pairs(&keys, members, members);
+    let cands = self_pairs(members, opts.max_holders);
+    let pairs = infer_pairs(&cands, members.kinds());
+    drop(cands);
     let (comp, n_anchor) = if opts.order_independent_anchors {
         competitors_symmetric(&pairs, n, opts)
     } else {

@@ -3,10 +3,11 @@
 
 use rayon::prelude::*;
 
-use super::candidates::status;
+use crate::spec::kinds::KindDef;
+
+use super::candidates::Candidates;
 use super::infer::{Kinds, N_FIELDS, N_PATTERNS, level_missing, pattern_levels};
 use super::model::{Model, estimate};
-use super::table::TokenTable;
 use super::{LinkError, Options};
 
 /// One candidate pair after inference.
@@ -19,13 +20,15 @@ pub(crate) struct PairRec {
     pub anchored: u8,
 }
 
-/// Infer every pair of `keys` (`a << 32 | b`, a a row of `ta`, b of `tb`).
-pub(crate) fn infer_pairs(keys: &[u64], ta: &TokenTable, tb: &TokenTable) -> Vec<PairRec> {
-    let kinds = Kinds::new(ta.kinds());
-    keys.par_iter()
-        .map(|&k| {
+/// Infer every candidate pair (`a << 32 | b`, a a row of the first table, b of the second).
+pub(crate) fn infer_pairs(c: &Candidates, kinds: &[KindDef]) -> Vec<PairRec> {
+    let kinds = Kinds::new(kinds);
+    c.keys
+        .par_iter()
+        .zip(c.status.par_iter())
+        .map(|(&k, st)| {
             let (a, b) = ((k >> 32) as u32, k as u32);
-            let inf = kinds.infer(&status(ta, a as usize, tb, b as usize));
+            let inf = kinds.infer(st);
             PairRec {
                 a,
                 b,

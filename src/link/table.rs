@@ -3,8 +3,10 @@
 //! The scoring never sees a value, only whether two cells share a token, so a token is kept as
 //! a `u64` (its first 8 bytes; a collision between two different 64-bit prefixes among a few
 //! million tokens is about 1e-7 likely and would only add one candidate pair). Cells are stored
-//! compactly (CSR: one `Vec<u64>` of tokens and one offset per cell) so that a member file costs
-//! 8 bytes per token plus 4 per cell.
+//! compactly (CSR per kind: one `Vec<u64>` of tokens and one offset per cell) so that a member
+//! file costs 8 bytes per token plus 4 per cell.
+
+use rayon::prelude::*;
 
 use crate::spec::kinds::KindDef;
 
@@ -16,14 +18,36 @@ pub const MAX_KINDS: usize = 64;
 /// Rows × kinds of token prefixes, built row by row with [`TokenTable::push_row`].
 ///
 /// Each cell holds its distinct tokens in ascending order (duplicates given to `push_row` are
-/// removed); an empty cell means the record has no value for the kind.
+/// removed); an empty cell means the record has no value for the kind. Stored by kind
+/// (one CSR column per kind), so that indexing a kind reads memory in order.
 #[derive(Clone, Debug)]
 pub struct TokenTable {
     kinds: Vec<KindDef>,
-    /// `offsets[r * kinds + k] .. offsets[r * kinds + k + 1]` is the cell (r, k) in `tokens`.
+    columns: Vec<Column>,
+    n_rows: usize,
+}
+
+/// One kind's cells: `offsets[r] .. offsets[r + 1]` is row r's cell in `tokens`.
+#[derive(Clone, Debug)]
+struct Column {
     offsets: Vec<u32>,
     tokens: Vec<u64>,
-    n_rows: usize,
+}
+
+impl Column {
+    fn new() -> Column {
+        Column {
+            offsets: vec![0],
+            tokens: Vec::new(),
+        }
+    }
+
+    fn cell(&self, row: usize) -> &[u64] {
+        match (self.offsets.get(row), self.offsets.get(row + 1)) {
+            (Some(&a), Some(&b)) => self.tokens.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 impl TokenTable {
@@ -38,8 +62,7 @@ impl TokenTable {
         }
         Ok(TokenTable {
             kinds: kinds.to_vec(),
-            offsets: vec![0],
-            tokens: Vec::new(),
+            columns: kinds.iter().map(|_| Column::new()).collect(),
             n_rows: 0,
         })
     }
@@ -53,14 +76,18 @@ impl TokenTable {
                 got: cells.len(),
             });
         }
-        let added: usize = cells.iter().map(|c| c.len()).sum();
-        if self.tokens.len() + added > u32::MAX as usize || self.rows() >= u32::MAX as usize - 1 {
+        let too_many = self
+            .columns
+            .iter()
+            .zip(cells)
+            .any(|(col, cell)| col.tokens.len() + cell.len() > u32::MAX as usize);
+        if too_many || self.n_rows >= u32::MAX as usize - 1 {
             return Err(LinkError::TooLarge);
         }
-        for cell in cells {
-            let start = self.tokens.len();
-            self.tokens.extend_from_slice(cell);
-            let new = &mut self.tokens[start..];
+        for (col, cell) in self.columns.iter_mut().zip(cells) {
+            let start = col.tokens.len();
+            col.tokens.extend_from_slice(cell);
+            let new = &mut col.tokens[start..];
             if new.len() > 1 {
                 new.sort_unstable();
                 let mut w = 1;
@@ -70,10 +97,10 @@ impl TokenTable {
                         w += 1;
                     }
                 }
-                self.tokens.truncate(start + w);
+                col.tokens.truncate(start + w);
             }
-            // cannot truncate: checked above that the total fits in u32
-            self.offsets.push(self.tokens.len() as u32);
+            // cannot truncate: checked above that the column fits in u32
+            col.offsets.push(col.tokens.len() as u32);
         }
         self.n_rows += 1;
         Ok(())
@@ -91,31 +118,56 @@ impl TokenTable {
 
     /// The number of tokens in all cells.
     pub fn tokens(&self) -> usize {
-        self.tokens.len()
+        self.columns.iter().map(|c| c.tokens.len()).sum()
     }
 
     /// The tokens of row `row` and kind index `kind` (empty when out of range).
     pub fn cell(&self, row: usize, kind: usize) -> &[u64] {
-        let nk = self.kinds.len();
-        if kind >= nk {
-            return &[];
+        self.columns.get(kind).map_or(&[], |c| c.cell(row))
+    }
+
+    /// Every (token, row) of kind index `kind`, rows ascending (none when out of range).
+    pub fn column(&self, kind: usize) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.columns.get(kind).into_iter().flat_map(|c| {
+            c.offsets.windows(2).enumerate().flat_map(move |(r, w)| {
+                c.tokens
+                    .get(w[0] as usize..w[1] as usize)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(move |&t| (t, r as u32))
+            })
+        })
+    }
+
+    /// Per row, the set of kind indices whose cell is not empty.
+    pub fn presence(&self) -> Vec<u64> {
+        let mut p = vec![0u64; self.n_rows];
+        for (k, c) in self.columns.iter().enumerate() {
+            for (r, w) in c.offsets.windows(2).enumerate() {
+                if w[1] > w[0] {
+                    if let Some(x) = p.get_mut(r) {
+                        *x |= 1 << k;
+                    }
+                }
+            }
         }
-        let c = row * nk + kind;
-        match (self.offsets.get(c), self.offsets.get(c + 1)) {
-            (Some(&a), Some(&b)) => self.tokens.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        p
     }
 
     /// Bytes of heap the table holds (tokens and offsets, at capacity).
     pub fn heap_bytes(&self) -> usize {
-        self.tokens.capacity() * 8 + self.offsets.capacity() * 4
+        self.columns
+            .iter()
+            .map(|c| c.tokens.capacity() * 8 + c.offsets.capacity() * 4)
+            .sum()
     }
 
-    /// Reserve room for `rows` more rows of about `tokens` tokens.
-    pub fn reserve(&mut self, rows: usize, tokens: usize) {
-        self.offsets.reserve(rows * self.kinds.len().max(1));
-        self.tokens.reserve(tokens);
+    /// Reserve room for `rows` more rows of about `tokens_per_cell` tokens per cell.
+    pub fn reserve(&mut self, rows: usize, tokens_per_cell: usize) {
+        for c in &mut self.columns {
+            c.offsets.reserve(rows);
+            c.tokens.reserve(rows * tokens_per_cell);
+        }
     }
 
     /// The table with the voter-file drop rule of spec v2 section 7 applied: a token of a kind
@@ -123,48 +175,43 @@ impl TokenTable {
     /// table and, per kind, the number of distinct tokens removed. (The voter-file hasher does
     /// this; the coordinator may receive either form.)
     pub fn without_shared_tokens(&self) -> (TokenTable, Vec<u64>) {
-        let nk = self.kinds.len();
-        let rows = self.rows();
-        let mut shared: Vec<Vec<u64>> = Vec::with_capacity(nk);
-        let mut dropped = Vec::with_capacity(nk);
-        for k in 0..nk {
-            let mut all: Vec<u64> = (0..rows)
-                .flat_map(|r| self.cell(r, k).iter().copied())
-                .collect();
-            all.sort_unstable();
-            let mut dup = Vec::new();
-            let mut i = 0;
-            while i < all.len() {
-                let mut j = i + 1;
-                while j < all.len() && all[j] == all[i] {
-                    j += 1;
-                }
-                if j - i > 1 {
-                    dup.push(all[i]);
-                }
-                i = j;
-            }
-            dropped.push(dup.len() as u64);
-            shared.push(dup);
-        }
-        let mut out = TokenTable {
-            kinds: self.kinds.clone(),
-            offsets: Vec::with_capacity(self.offsets.len()),
-            tokens: Vec::with_capacity(self.tokens.len()),
-            n_rows: rows,
-        };
-        out.offsets.push(0);
-        for r in 0..rows {
-            for (k, dup) in shared.iter().enumerate() {
-                for &t in self.cell(r, k) {
-                    if dup.binary_search(&t).is_err() {
-                        out.tokens.push(t);
+        let done: Vec<(Column, u64)> = self
+            .columns
+            .par_iter()
+            .map(|col| {
+                let mut all = col.tokens.clone();
+                all.sort_unstable();
+                let mut shared = Vec::new();
+                for run in all.chunk_by(|a, b| a == b) {
+                    if run.len() > 1 {
+                        shared.push(run[0]);
                     }
                 }
-                out.offsets.push(out.tokens.len() as u32);
-            }
-        }
-        (out, dropped)
+                let mut out = Column {
+                    offsets: Vec::with_capacity(col.offsets.len()),
+                    tokens: Vec::with_capacity(col.tokens.len()),
+                };
+                out.offsets.push(0);
+                for w in col.offsets.windows(2) {
+                    for &t in col.tokens.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
+                        if shared.binary_search(&t).is_err() {
+                            out.tokens.push(t);
+                        }
+                    }
+                    out.offsets.push(out.tokens.len() as u32);
+                }
+                (out, shared.len() as u64)
+            })
+            .collect();
+        let (columns, dropped) = done.into_iter().unzip();
+        (
+            TokenTable {
+                kinds: self.kinds.clone(),
+                columns,
+                n_rows: self.n_rows,
+            },
+            dropped,
+        )
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::spec::kinds::KindDef;
 
-use super::candidates::{cross_pairs, self_pairs, status};
+use super::candidates::{cross_pairs, self_pairs};
 use super::infer::{Kinds, Status};
 use super::model::Params;
 use super::score::{competitors, fit, histogram, infer_pairs};
@@ -66,18 +66,7 @@ impl SelfJoin {
     /// Compute it from the voter table BEFORE shared tokens are dropped.
     pub fn from_voters(voters: &TokenTable, opts: &Options) -> Result<SelfJoin, LinkError> {
         opts.check()?;
-        let keys = self_pairs(voters, opts.max_holders);
-        let mut st: Vec<Status> = keys
-            .iter()
-            .map(|&k| {
-                status(
-                    voters,
-                    (k >> 32) as usize,
-                    voters,
-                    (k & 0xffff_ffff) as usize,
-                )
-            })
-            .collect();
+        let mut st = self_pairs(voters, opts.max_holders).status;
         st.sort_unstable();
         let mut hist: Vec<(Status, u64)> = Vec::new();
         for s in st {
@@ -135,8 +124,9 @@ pub fn voter_match_with(
     if members.rows() + voters.rows() >= u32::MAX as usize {
         return Err(LinkError::TooLarge);
     }
-    let keys = cross_pairs(members, voters, opts.max_holders);
-    let pairs = infer_pairs(&keys, members, voters);
+    let cands = cross_pairs(members, voters, opts.max_holders);
+    let pairs = infer_pairs(&cands, members.kinds());
+    drop(cands);
     let (comp, n_anchor) = competitors(&pairs, members.rows(), voters.rows(), opts);
     let mut u_hist = histogram(&pairs, |i, _| comp[i]);
     if let Some(sj) = self_join {

@@ -27,7 +27,14 @@ fn tiny() -> DemoConfig {
 fn merge_args<'a>(c: &'a Consortium, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["merge"];
     args.extend(c.org_files());
-    args.extend(["--voters", c.voters.as_str(), "-o", "out", "--match", "exact"]);
+    args.extend([
+        "--voters",
+        c.voters.as_str(),
+        "-o",
+        "out",
+        "--match",
+        "exact",
+    ]);
     args.extend_from_slice(extra);
     args
 }

@@ -21,10 +21,11 @@ impl Rng {
     pub fn chance(&mut self, p: f64) -> bool {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
     }
-    /// Log-uniform in 0..n: a few very common values, a long tail.
+    /// Skewed in 0..n (n r^2: the most common value has about n^-1/2 of the mass, as the
+    /// commonest first names have a few percent).
     pub fn skewed(&mut self, n: u64) -> u64 {
         let r = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        ((n as f64).powf(r) as u64).saturating_sub(1).min(n - 1)
+        ((n as f64 * r * r) as u64).min(n - 1)
     }
 }
 
@@ -219,7 +220,7 @@ pub fn scenario(n_voters: usize, n_members: usize, seed: u64) -> Scenario {
     let people = population(n_voters + n_members / 5 + 1, &mut rng);
     let (registered, others) = people.split_at(n_voters);
     let mut voters = TokenTable::new(&kinds).expect("kinds");
-    voters.reserve(n_voters, n_voters * kinds.len());
+    voters.reserve(n_voters, 1);
     for p in registered {
         let has = Present {
             dob: true,
@@ -230,7 +231,7 @@ pub fn scenario(n_voters: usize, n_members: usize, seed: u64) -> Scenario {
         push(&mut voters, &row(&kinds, p, has));
     }
     let mut members = TokenTable::new(&kinds).expect("kinds");
-    members.reserve(n_members, n_members * kinds.len());
+    members.reserve(n_members, 1);
     let mut truth = Vec::with_capacity(n_members);
     for _ in 0..n_members {
         let (p, t) = if rng.chance(0.85) || others.is_empty() {
