@@ -517,22 +517,28 @@ fn funnel(r: &Report, out: &mut String) {
         return;
     };
     out.push_str("<section id=\"voter\">\n<h2>Matching to the voter file</h2>\n");
-    out.push_str(
+    out.push_str(if v.by_band {
+        "<p class=\"note\">From all people down to those matched, by the confidence of the \
+         match (the posterior probability the scoring gives it); ambiguous people fit more \
+         than one voter and are left unmatched.</p>\n"
+    } else {
         "<p class=\"note\">From all people down to those matched, by the pass that matched \
          them (strongest evidence first); ambiguous people fit more than one voter and are \
-         left unmatched.</p>\n",
-    );
+         left unmatched.</p>\n"
+    });
     let pct = |id: CellId| format!("{} of people", r.percent_text(id, f.people));
     let mut rows = vec![
         ("all people".to_string(), f.people, String::new()),
         ("matched".to_string(), v.matched, pct(v.matched)),
     ];
     for (pass, id) in &v.passes {
-        rows.push((format!("on {pass}"), *id, pct(*id)));
+        let label = if v.by_band { pass.clone() } else { format!("on {pass}") };
+        rows.push((label, *id, pct(*id)));
     }
     rows.push(("ambiguous".into(), v.ambiguous, pct(v.ambiguous)));
     rows.push(("unmatched".into(), v.unmatched, pct(v.unmatched)));
-    out.push_str(&bar_rows(r, &rows, "funnel", "Voter match by pass"));
+    let title = if v.by_band { "Voter match by confidence" } else { "Voter match by pass" };
+    out.push_str(&bar_rows(r, &rows, "funnel", title));
     out.push_str("\n</section>\n");
 }
 

@@ -99,8 +99,9 @@ struct VoterFigure {
     matched: CellId,
     ambiguous: CellId,
     unmatched: CellId,
-    /// Matched people by pass, strongest first.
+    /// Matched people by pass, strongest first, or by confidence band (`by_band`).
     passes: Vec<(String, CellId)>,
+    by_band: bool,
 }
 
 struct DistrictFigure {
@@ -387,13 +388,28 @@ impl Report {
                     Cell::Percent(unmatched, people),
                 ],
             ];
+            // Matched people split by pass (--match exact) or by confidence band (fuzzy).
+            let split: Vec<(String, String, u64)> = match &v.bands {
+                Some(bands) => bands
+                    .labelled()
+                    .iter()
+                    .map(|&(label, n)| (format!("band/{label}"), label.to_string(), n))
+                    .collect(),
+                None => crate::merge::PASSES
+                    .iter()
+                    .map(|kind| {
+                        let n = v.by_pass.get(kind.name()).copied().unwrap_or(0);
+                        (format!("pass/{}", kind.name()), kind.name().to_string(), n)
+                    })
+                    .collect(),
+            };
             let mut parts = Vec::new();
-            for kind in crate::merge::PASSES {
-                let n = v.by_pass.get(kind.name()).copied().unwrap_or(0);
-                let id = c.id(&format!("pass/{}", kind.name()), n);
+            for (id_name, label, n) in &split {
+                let id = c.id(id_name, *n);
                 parts.push(id);
+                let what = if v.bands.is_some() { "matched," } else { "matched on" };
                 rows.push(vec![
-                    text(format!("  matched on {}", kind.name())),
+                    text(format!("  {what} {label}")),
                     Cell::Count(id),
                     Cell::Percent(id, people),
                 ]);
@@ -403,11 +419,8 @@ impl Report {
                 matched,
                 ambiguous,
                 unmatched,
-                passes: crate::merge::PASSES
-                    .iter()
-                    .map(|k| k.name().to_string())
-                    .zip(parts)
-                    .collect(),
+                passes: split.into_iter().map(|(_, label, _)| label).zip(parts).collect(),
+                by_band: v.bands.is_some(),
             });
             sections.push(Section {
                 title: "Voter file".into(),
