@@ -170,3 +170,40 @@ impl Drops {
         out.push(b'\n');
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::kinds::all_kinds;
+
+    #[test]
+    fn shared_tokens_leave_every_row_and_counts_follow() {
+        let kinds = all_kinds();
+        let mut tally = Tally::new(&kinds);
+        let name_any = kinds.iter().position(|k| k.multi_valued()).unwrap();
+        let (a, b, c) = (1u64 << 60, 2u64 << 60, 3u64 << 60);
+        // Row 1: email a, multi-valued cell {a, b}; row 2: email a, cell {b}; row 3: email c.
+        tally.cell(0, [a].into_iter());
+        tally.cell(name_any, [a, b].into_iter());
+        tally.cell(0, [a].into_iter());
+        tally.cell(name_any, [b].into_iter());
+        tally.cell(0, [c].into_iter());
+        let drops = tally.finish();
+        assert!(drops.any());
+        assert_eq!((drops.dropped[0], drops.emptied[0]), (1, 2));
+        assert_eq!((drops.dropped[name_any], drops.emptied[name_any]), (1, 1));
+        let hex = |p: u64| format!("{p:016x}{}", "0".repeat(16));
+        let mut cells = vec![String::new(); kinds.len()];
+        cells[0] = format!("{}{}", hex(a), hex(0));
+        cells[name_any] = format!("{} {}", hex(a), hex(b));
+        let row = format!("{},P-1\n", cells.join(","));
+        let mut out = Vec::new();
+        drops.rewrite(row.as_bytes(), &mut out);
+        cells[0].clear();
+        cells[name_any] = hex(a);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("{},P-1\n", cells.join(","))
+        );
+    }
+}
