@@ -259,6 +259,23 @@ fn summarize(report: &HashReport, args: &Args, paths: &Paths, seconds: f64, ui: 
             thousands(c.missing)
         ));
     }
+    let v2_cells: u64 = report.v2_kinds.iter().map(|c| c.tokens).sum();
+    let v2_formed = report.v2_kinds.iter().filter(|c| c.tokens > 0).count();
+    ui.info(format!(
+        "  spec 2 kinds: {} cells with tokens, {v2_formed} of {} kinds formed (per kind: the \
+         file's '# tokens:' line)",
+        thousands(v2_cells),
+        report.v2_kinds.len()
+    ));
+    if !report.dropped.is_empty() {
+        let kinds = report.dropped.iter().filter(|&&n| n > 0).count();
+        ui.info(format!(
+            "  dropped (voter file): {} distinct tokens held by more than one row, in {kinds} \
+             kinds; {} cells left empty (per kind: '# dropped:')",
+            thousands(report.dropped.iter().sum()),
+            thousands(report.emptied.iter().sum())
+        ));
+    }
     ui.info(format!(
         "  rows with no token: {}; wrong number of fields: {}; not UTF-8: {}",
         thousands(report.rows_without_token),

@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 use crate::spec::kinds::Atom;
 use crate::spec::normalize::{self, Outcome, Problem};
-use crate::spec::record::{Fields, RecordNormalizer};
+pub use crate::spec::record::all_of;
+use crate::spec::record::{Fields, RecordNormalizer, field};
 
 const STREET_SUFFIXES: &str = include_str!("../../data/street_suffixes.csv");
 const DIRECTIONALS: &str = include_str!("../../data/directionals.csv");
@@ -290,16 +291,24 @@ pub struct WordBuffers {
     words: Vec<(usize, usize)>,
 }
 
+impl WordBuffers {
+    /// Street and city step 1: trims, deletes every `.` and folds into `folded`.
+    fn undot_and_fold(&mut self, raw: &str) -> Outcome {
+        let s = normalize::trimmed(raw)?;
+        self.undotted.clear();
+        self.undotted.extend(s.chars().filter(|&c| c != '.'));
+        normalize::fold_name(&self.undotted, &mut self.folded);
+        Ok(())
+    }
+}
+
 /// Street name (spec, street): house number, fraction, unit and directionals removed, the
 /// last word as its USPS standard suffix, words concatenated.
 pub fn street(raw: &str, w: &mut WordBuffers, out: &mut String) -> Outcome {
     out.clear();
-    let s = normalize::trimmed(raw)?;
     let t = tables();
     // 1. Delete dots, fold.
-    w.undotted.clear();
-    w.undotted.extend(s.chars().filter(|&c| c != '.'));
-    normalize::fold_name(&w.undotted, &mut w.folded);
+    w.undot_and_fold(raw)?;
     // 2. `#` is a word; other characters than letters, ASCII digits, `#`, `/` separate words.
     w.text.clear();
     w.words.clear();
@@ -387,11 +396,8 @@ pub fn street(raw: &str, w: &mut WordBuffers, out: &mut String) -> Outcome {
 /// City (spec, city): dots deleted, folded, abbreviated words written out, letters only.
 pub fn city(raw: &str, w: &mut WordBuffers, out: &mut String) -> Outcome {
     out.clear();
-    let s = normalize::trimmed(raw)?;
     let t = tables();
-    w.undotted.clear();
-    w.undotted.extend(s.chars().filter(|&c| c != '.'));
-    normalize::fold_name(&w.undotted, &mut w.folded);
+    w.undot_and_fold(raw)?;
     for word in w.folded.split_whitespace() {
         w.text.clear();
         w.text.extend(word.chars().filter(|c| c.is_alphabetic()));
@@ -434,21 +440,6 @@ pub struct AtomNormalizer {
     words: WordBuffers,
 }
 
-/// Missing wins over invalid: a composite with an absent part is missing, not wrong.
-pub fn all_of(parts: &[Outcome]) -> Outcome {
-    if parts.contains(&Err(Problem::Missing)) {
-        Err(Problem::Missing)
-    } else if parts.contains(&Err(Problem::Invalid)) {
-        Err(Problem::Invalid)
-    } else {
-        Ok(())
-    }
-}
-
-fn field(value: Option<&str>, f: impl FnOnce(&str) -> Outcome) -> Outcome {
-    value.map_or(Err(Problem::Missing), f)
-}
-
 impl AtomNormalizer {
     pub fn new(current_year: u32) -> AtomNormalizer {
         AtomNormalizer {
@@ -483,26 +474,15 @@ impl AtomNormalizer {
         let [first, last] = [Atom::First, Atom::Last].map(|a| self.state[a as usize]);
         let t = |a: Atom| a as usize;
         // Derived from the names; each target buffer is taken out while it is written.
-        let mut buf = std::mem::take(&mut self.text[t(Atom::FirstNysiis)]);
-        self.state[t(Atom::FirstNysiis)] = first.and_then(|_| {
-            nysiis(
-                &self.text[t(Atom::First)],
-                &mut self.work,
-                &mut self.key,
-                &mut buf,
-            )
-        });
-        self.text[t(Atom::FirstNysiis)] = buf;
-        let mut buf = std::mem::take(&mut self.text[t(Atom::LastNysiis)]);
-        self.state[t(Atom::LastNysiis)] = last.and_then(|_| {
-            nysiis(
-                &self.text[t(Atom::Last)],
-                &mut self.work,
-                &mut self.key,
-                &mut buf,
-            )
-        });
-        self.text[t(Atom::LastNysiis)] = buf;
+        for (name, state, code) in [
+            (Atom::First, first, Atom::FirstNysiis),
+            (Atom::Last, last, Atom::LastNysiis),
+        ] {
+            let mut buf = std::mem::take(&mut self.text[t(code)]);
+            self.state[t(code)] = state
+                .and_then(|_| nysiis(&self.text[t(name)], &mut self.work, &mut self.key, &mut buf));
+            self.text[t(code)] = buf;
+        }
         let mut buf = std::mem::take(&mut self.text[t(Atom::FirstInit)]);
         self.state[t(Atom::FirstInit)] =
             first.and_then(|_| initial(&self.text[t(Atom::First)], &mut buf));

@@ -1004,6 +1004,48 @@ mod tests {
         assert_eq!(errors, 1);
     }
 
+    #[test]
+    fn kind_cells_give_every_token_as_u64() {
+        let v1 = "ab".repeat(32);
+        let (t1, t2) = ("0123456789abcdef".repeat(2), "fedcba9876543210".repeat(2));
+        let line = format!("{v1},,,,,{t1} {t2},,{t2},1,P-1");
+        let row = parse_row_spec(line.as_bytes(), 3).unwrap();
+        assert_eq!(row.rest, b"1,P-1");
+        let cells = row.kind_cells().unwrap();
+        assert_eq!(cells.len(), 8);
+        assert_eq!(cells.cell(0).collect::<Vec<_>>(), [0xabab_abab_abab_abab]);
+        assert!(cells.cell(1).is_empty());
+        assert_eq!(
+            cells.cell(5).collect::<Vec<_>>(),
+            [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210]
+        );
+        assert_eq!(cells.cell(6).count(), 0);
+        assert_eq!(cells.cell(7).collect::<Vec<_>>(), [0xfedc_ba98_7654_3210]);
+        assert_eq!(cells.cell(99).count(), 0);
+        assert_eq!(cells.iter().map(|(_, t)| t.count()).sum::<usize>(), 4);
+        // A spec 1 row has the five v1 kinds only.
+        assert_eq!(
+            parse_row(line.as_bytes())
+                .unwrap()
+                .kind_cells()
+                .unwrap()
+                .len(),
+            5
+        );
+        // Malformed v2 cells are refused: unsorted, upper case, short, two spaces.
+        for bad in [
+            format!("{t2} {t1}"),
+            t1.to_uppercase(),
+            t1[1..].to_string(),
+            format!("{t1}  {t2}"),
+        ] {
+            let line = format!(",,,,,{bad},,");
+            let row = parse_row_spec(line.as_bytes(), 3).unwrap();
+            assert!(row.kind_cells().is_err(), "{bad}");
+        }
+        assert!(parse_row_spec(b",,,,,a", 3).is_err());
+    }
+
     mod properties {
         use super::super::*;
         use proptest::prelude::*;

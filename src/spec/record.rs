@@ -60,12 +60,13 @@ pub struct RecordNormalizer {
     parts: [Option<Problem>; 7],
 }
 
-fn field(value: Option<&str>, f: impl FnOnce(&str) -> Outcome) -> Outcome {
+/// The outcome of normalizing an optional value: missing when there is no value.
+pub(crate) fn field(value: Option<&str>, f: impl FnOnce(&str) -> Outcome) -> Outcome {
     value.map_or(Err(Problem::Missing), f)
 }
 
 /// Missing wins over invalid: a composite with an absent part is missing, not wrong.
-fn all_of(parts: &[Outcome]) -> Outcome {
+pub fn all_of(parts: &[Outcome]) -> Outcome {
     if parts.contains(&Err(Problem::Missing)) {
         Err(Problem::Missing)
     } else if parts.contains(&Err(Problem::Invalid)) {

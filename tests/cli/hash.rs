@@ -550,3 +550,124 @@ fn an_os_error_is_told_once() {
     assert!(err.contains("adir"), "{err}");
     assert_eq!(err.matches("os error").count(), 1, "{err}");
 }
+
+/// Per kind (v1's five, then the v2 kinds), every row's cell split into tokens.
+fn cells_by_kind(h: &Hashed) -> Vec<Vec<Vec<String>>> {
+    let kinds = 5 + h.v2_header.len();
+    (0..kinds)
+        .map(|k| {
+            h.rows
+                .iter()
+                .zip(&h.v2_rows)
+                .map(|(v1, v2)| {
+                    let cell = if k < 5 { &v1[k] } else { &v2[k - 5] };
+                    cell.split(' ')
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn voter_files_drop_tokens_that_several_rows_share_and_members_keep_them() {
+    let wd = Workdir::new();
+    // Rows 1 and 2: one household (same address, last name, phone); rows 3 and 4 share last
+    // name, zip and city, so multi-valued name_any_nysiis cells meet; row 5 alone.
+    wd.write(
+        "people.csv",
+        "email,phone,first,last,zip,address,city,dob\n\
+         a@x.org,650-555-0100,Ann,Lee,27601,12 Oak St,Raleigh,1970-01-02\n\
+         b@x.org,650-555-0100,Ben,Lee,27601,12 Oak St,Raleigh,1972-03-04\n\
+         c@x.org,,Bob,Kim,27601,9 Elm Ave,Raleigh,1980-05-06\n\
+         d@x.org,,Robert,Kim,27601,14 Pine Rd,Raleigh,1981-07-08\n\
+         e@x.org,650-555-0199,Zoe,Park,27502,3 Ash Ct,Apex,1990-09-10\n",
+    );
+    let cols = ["--city-col", "city"];
+    wd.hash("people.csv", "m.csv", "o", &cols);
+    wd.hash(
+        "people.csv",
+        "v.csv",
+        "o",
+        &[&cols[..], &["--kind", "voters"]].concat(),
+    );
+    let stderr = wd.hash(
+        "people.csv",
+        "v2.csv",
+        "o",
+        &[&cols[..], &["--kind", "voters"]].concat(),
+    );
+    let members = Hashed::parse(&wd.read("m.csv"));
+    let voters = Hashed::parse(&wd.read("v.csv"));
+    let names: Vec<String> = members.header[..5]
+        .iter()
+        .chain(&members.v2_header)
+        .cloned()
+        .collect();
+    // What the rule predicts from the member file, which keeps every token.
+    let m = cells_by_kind(&members);
+    let v = cells_by_kind(&voters);
+    let mut dropped_total = 0;
+    let mut dropped_counts = Vec::new();
+    let mut token_counts = Vec::new();
+    for (k, rows) in m.iter().enumerate() {
+        let mut seen = std::collections::HashMap::<&str, usize>::new();
+        for cell in rows {
+            for t in cell {
+                *seen.entry(t).or_default() += 1;
+            }
+        }
+        let shared: Vec<&str> = seen
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(t, _)| *t)
+            .collect();
+        dropped_total += shared.len();
+        dropped_counts.push(format!("{}={}", names[k], shared.len()));
+        // Member rows are in the same content order as voter rows, up to the drop: compare
+        // as sorted sets of cells.
+        let mut want: Vec<Vec<String>> = rows
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .filter(|t| !shared.contains(&t.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        let mut got = v[k].clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "kind {}", names[k]);
+        token_counts.push(format!(
+            "{}={}",
+            names[k],
+            got.iter().filter(|c| !c.is_empty()).count()
+        ));
+    }
+    assert_eq!(voters.meta("dropped"), dropped_counts.join(" "));
+    assert_eq!(voters.meta("tokens"), token_counts.join(" "));
+    // The household's phone and the namesakes' nickname kinds are among them.
+    let phone = voters.column("phone");
+    assert_eq!(phone.iter().filter(|c| !c.is_empty()).count(), 1);
+    assert!(voters.meta("dropped").starts_with("email=0 phone=1 "));
+    assert!(dropped_total >= 10, "{dropped_total}");
+    // Members keep every token.
+    assert_eq!(
+        members
+            .column("phone")
+            .iter()
+            .filter(|c| !c.is_empty())
+            .count(),
+        3
+    );
+    assert!(members.meta.iter().all(|l| !l.starts_with("dropped")));
+    assert!(
+        stderr.contains(&format!(
+            "dropped (voter file): {dropped_total} distinct tokens"
+        )),
+        "{stderr}"
+    );
+}

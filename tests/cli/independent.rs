@@ -91,8 +91,13 @@ fn messy_export(rows: usize) -> String {
 
 /// Runs the independent implementation; asserts it succeeded and returns its stdout.
 fn run_independent(args: &[&str]) -> String {
+    run_script(&script(), args)
+}
+
+/// Runs a Python script; asserts it succeeded and returns its stdout.
+fn run_script(script: &str, args: &[&str]) -> String {
     let out = Command::new(python())
-        .arg(script())
+        .arg(script)
         .args(args)
         .output()
         .expect("python3 is needed by this test (.ci/run installs it)");
@@ -295,20 +300,11 @@ fn v2_columns_equal_the_independent_implementation() {
 
 /// Runs the independent implementation of the v2 kinds.
 fn run_v2(args: &[&str]) -> String {
-    let out = Command::new(python())
-        .arg(format!(
-            "{}/tests/independent/spec_v2.py",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .args(args)
-        .output()
-        .expect("python3 is needed by this test");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let script = format!(
+        "{}/tests/independent/spec_v2.py",
+        env!("CARGO_MANIFEST_DIR")
     );
-    String::from_utf8(out.stdout).unwrap()
+    run_script(&script, args)
 }
 
 #[test]

@@ -25,13 +25,25 @@ const CANARIES: &[&str] = &[
     "Vorpalina",
     "vorpalina",
     "Grzmotek",
+    // Spec v2 fields and their encodings: middle name, city, street, NYSIIS codes, sorted
+    // name pairs.
+    "Quazimodo",
+    "Snorkelburg Heights",
+    "snorkelburgheights",
+    "zephyrln",
+    "xylafa",
+    "branbl",
+    "varpal",
+    "grsnat",
+    "brumblewick|xylophonia",
+    "branbl|xylafa",
 ];
 
 fn fixture() -> String {
-    "Email,FirstName,LastName,AddressLine1,Zip5,Phone,DOB,Notes\n\
-     Quillfeather.Zanzibar@Example.org,Xylophonia,Brumblewick,7788 Zephyr Lane,02139,(650) 555-0142,1961-02-03,ok\n\
-     Q.Z.Canary+tag@GMail.com,Vorpalina,Grzmotek,7788 Zephyr Lane,2139,6505550142,1961-02-03,ok\n\
-     not-an-email-canary,Xylophonia,Brumblewick,Zephyr,9,CANARYPHONE-123,Zephyr,bad\n\
+    "Email,FirstName,LastName,AddressLine1,Zip5,Phone,DOB,Notes,MiddleName,City\n\
+     Quillfeather.Zanzibar@Example.org,Xylophonia,Brumblewick,7788 Zephyr Lane,02139,(650) 555-0142,1961-02-03,ok,Quazimodo,Snorkelburg Heights\n\
+     Q.Z.Canary+tag@GMail.com,Vorpalina,Grzmotek,7788 Zephyr Lane,2139,6505550142,1961-02-03,ok,Quazimodo,Snorkelburg Heights\n\
+     not-an-email-canary,Xylophonia,Brumblewick,Zephyr,9,CANARYPHONE-123,Zephyr,bad,Quazimodo,Snorkelburg Heights\n\
      ragged,Vorpalina\n"
         .to_string()
 }
@@ -136,7 +148,7 @@ fn fixture_with_accents() -> String {
     let mut s = fixture().replace(',', "\t");
     s.push_str(
         "Zéphyrïne.Quöll@Example.org\tZéphyrïne\tÖßwald-Brümblé\t9931 Château Érablière\t\
-         02139\t(650) 555-0142\t1961-02-03\tok\n",
+         02139\t(650) 555-0142\t1961-02-03\tok\tQuazimodo\tSnorkelburg Heights\n",
     );
     s
 }

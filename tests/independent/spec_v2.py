@@ -201,11 +201,12 @@ def cells(key, round_label, row):
 
 
 def drop_shared(rows):
-    """Spec section 7: a token in the cells of more than one row leaves every cell."""
+    """Spec section 7: a token (its first 16 hex characters) in the cells of more than one row
+    leaves every cell."""
     seen = Counter()
     for r in rows:
-        seen.update({(k, t) for k, c in enumerate(r) for t in c.split()})
-    return [[" ".join(t for t in c.split() if seen[(k, t)] == 1) for k, c in enumerate(r)] for r in rows]
+        seen.update({(k, t[:16]) for k, c in enumerate(r) for t in c.split()})
+    return [[" ".join(t for t in c.split() if seen[(k, t[:16])] == 1) for k, c in enumerate(r)] for r in rows]
 
 
 VECTOR_INPUTS = [
