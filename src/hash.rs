@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::input::columns::{self, CellBuffers, ColumnMap};
-use crate::input::{Export, InputOptions, Records, csvio};
+use crate::input::{Export, InputOptions, RecordSource, Records, csvio};
 use crate::merge::messenger::{self, Flag};
 use crate::outfile::AtomicFile;
 use crate::progress::Progress;
@@ -128,14 +128,28 @@ impl HashPlan {
     pub fn new(options: HashOptions) -> Result<HashPlan> {
         crate::outfile::check_writable(&options.output, options.force)?;
         crate::outfile::check_not_an_input(&options.output, &[&options.input])?;
+        check_keep(&options)?;
+        let export = Export::open(&options.input, &options.reading)?;
+        HashPlan::with_export(options, export)
+    }
+
+    /// A plan over records handed over in memory ([`Export::from_records`]), for
+    /// [`HashPlan::run_in_memory`]; `options.input` and `options.output` are not read or
+    /// written (the output path only places scratch files, should rows spill).
+    pub fn from_records(
+        options: HashOptions,
+        headers: Vec<String>,
+        records: Box<dyn RecordSource>,
+    ) -> Result<HashPlan> {
+        check_keep(&options)?;
+        let name = options.input.to_string_lossy();
+        let export = Export::from_records(&name, headers, records, &options.reading)?;
+        HashPlan::with_export(options, export)
+    }
+
+    /// Checks the kept and messenger columns against the chosen ones.
+    fn with_export(options: HashOptions, export: Export) -> Result<HashPlan> {
         let path = &options.input;
-        if !options.keep.is_empty() && options.kind != FileKind::Voters {
-            return Err(Error::Usage(
-                "--keep is only for voter files (--kind voters): a member list carries tokens only"
-                    .into(),
-            ));
-        }
-        let export = Export::open(path, &options.reading)?;
         let columns_error = |why: String| Error::Columns {
             path: path.clone(),
             why,
@@ -204,8 +218,44 @@ impl HashPlan {
     /// Hashes the input into the output file.
     pub fn run(&self, key: &ConsortiumKey, progress: &dyn Progress) -> Result<HashReport> {
         let opts = &self.options;
-        let keys = TokenKeys::derive(key, &opts.round);
         let mut out = AtomicFile::create(&opts.output, opts.force)?;
+        let (sorter, report) = self.hash(key, progress)?;
+        let io = Error::io(&opts.output);
+        if let Some(meta) = &report.metadata {
+            meta.write_to(&mut out).map_err(io)?;
+        }
+        out.write_all(&self.header_line())
+            .map_err(Error::io(&opts.output))?;
+        sorter.finish(&mut out, progress)?;
+        out.commit()?;
+        Ok(report)
+    }
+
+    /// Hashes the input into memory: the rows `run` writes after the `#` metadata lines
+    /// (the header line, then the data rows in the same order), with the same report.
+    pub fn run_in_memory(
+        &self,
+        key: &ConsortiumKey,
+        progress: &dyn Progress,
+    ) -> Result<(HashReport, Vec<u8>)> {
+        let (sorter, report) = self.hash(key, progress)?;
+        let mut out = self.header_line();
+        sorter.finish(&mut out, progress)?;
+        Ok((report, out))
+    }
+
+    fn header_line(&self) -> Vec<u8> {
+        hashfile::header_line(&self.kept_columns(), self.messenger_idx.is_some())
+    }
+
+    /// The pipeline: every row hashed, in the sorter, and the counts.
+    fn hash(
+        &self,
+        key: &ConsortiumKey,
+        progress: &dyn Progress,
+    ) -> Result<(RowSorter, HashReport)> {
+        let opts = &self.options;
+        let keys = TokenKeys::derive(key, &opts.round);
         let mut sorter = RowSorter::new(&opts.output, opts.memory_budget, Kind::ALL.len());
         let mut report = HashReport::default();
         let mut distinct: Vec<HashSet<u64>> = vec![HashSet::new(); self.keep_idx.len()];
@@ -299,15 +349,20 @@ impl HashPlan {
             tokens: report.per_kind.map(|c| c.tokens),
             messengers: self.messenger_idx.map(|_| report.messengers),
         };
-        let io = Error::io(&opts.output);
-        meta.write_to(&mut out).map_err(io)?;
-        let header = hashfile::header_line(&self.kept_columns(), self.messenger_idx.is_some());
-        out.write_all(&header).map_err(Error::io(&opts.output))?;
-        sorter.finish(&mut out, progress)?;
-        out.commit()?;
         report.metadata = Some(meta);
-        Ok(report)
+        Ok((sorter, report))
     }
+}
+
+/// `--keep` copies geography in clear, which only a voter file may carry.
+fn check_keep(options: &HashOptions) -> Result<()> {
+    if !options.keep.is_empty() && options.kind != FileKind::Voters {
+        return Err(Error::Usage(
+            "--keep is only for voter files (--kind voters): a member list carries tokens only"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 impl HashReport {

@@ -12,7 +12,8 @@
 //!   content ordering and atomic writes);
 //! - [`merge`]: the coordinator's linking, voter match, assignment and messengers;
 //! - [`report`]: `summary.json` and the shareable, suppressed report (tables and HTML);
-//! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks.
+//! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks;
+//! - `python` (cargo feature `python`): the Python module, built into a wheel by maturin.
 
 pub mod demo;
 pub mod error;
@@ -24,6 +25,8 @@ pub mod lookup;
 pub mod merge;
 pub mod outfile;
 pub mod progress;
+#[cfg(feature = "python")]
+mod python;
 pub mod report;
 pub mod rowsort;
 pub mod spec;
