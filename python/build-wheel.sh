@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-target}"
 data=target/wheel-data/scripts
 rm -rf "$data" && mkdir -p "$data"
+rm -f "$target_dir"/wheels/blindmatch-*.whl
 
 if [ "${1:-}" = "--dev" ]; then
   cargo build --locked --bin blindmatch

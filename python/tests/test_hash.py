@@ -132,3 +132,28 @@ def test_the_gil_is_released_while_hashing(key_file):
         time.sleep(0)
     worker.join()
     assert ticks > 100
+
+
+class Table:
+    """What a parsons.Table is to hash_rows: iterating it yields dicts (petl.dicts)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __iter__(self):
+        return (dict(r) for r in self.rows)
+
+
+def test_hash_file_writes_rows_as_the_command_writes_the_file(tmp_path, key_file):
+    rows = messy_rows(900)
+    plain = write_csv(tmp_path / "plain.csv", rows)
+    run("hash", "--key", key_file, "--org", "o", "--round", "r1", plain, "-o",
+        tmp_path / "cli.csv", "-q")
+    blindmatch.hash_file(Table(rows), tmp_path / "py.csv", key_file, "o", round="r1")
+    assert (tmp_path / "py.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
+    assert blindmatch.hash_rows(Table(rows), key_file, "o", round="r1") == \
+        read_hashed(tmp_path / "cli.csv")
+    with pytest.raises(blindmatch.Error, match="already exists"):
+        blindmatch.hash_file(Table(rows), tmp_path / "py.csv", key_file, "o")
+    with pytest.raises(blindmatch.Error, match="no rows"):
+        blindmatch.hash_file([], tmp_path / "empty.csv", key_file, "o")

@@ -174,25 +174,43 @@ fn hash_rows<'py>(
     // Rows that spill past the memory budget go to scratch files (tokens only) here.
     let scratch = std::env::temp_dir().join("blindmatch-rows");
     let opts = args.options(Path::new("rows"), &scratch)?;
+    let hashed = hash_in_memory(py, rows, opts, |plan| {
+        Ok(plan.run_in_memory(&key, &NoProgress)?.1)
+    })?;
+    match hashed {
+        Some(hashed) => rows::to_dicts(py, &hashed),
+        None => Ok(PyList::empty(py)),
+    }
+}
+
+/// Plans a hash over Python rows and runs `run` on the plan with the GIL let go; `None` when
+/// there are no rows (no first row, so no header).
+fn hash_in_memory<T: Send>(
+    py: Python<'_>,
+    rows: &Bound<'_, PyAny>,
+    opts: HashOptions,
+    run: impl FnOnce(&HashPlan) -> crate::Result<T> + Send,
+) -> PyResult<Option<T>> {
     let mut iter = rows.try_iter()?;
     let Some(first) = iter.next() else {
-        return Ok(PyList::empty(py));
+        return Ok(None);
     };
     let first = first?;
     let header = Arc::new(rows::Header::of(&first)?);
     let source = rows::PyRows::new(iter, first, Arc::clone(&header));
     let (needed, failure) = (Arc::clone(&source.needed), Arc::clone(&source.failure));
     let headers = header.names().to_vec();
-    let hashed = py.detach(move || -> crate::Result<Vec<u8>> {
+    let result = py.detach(move || {
         let plan = HashPlan::from_records(opts, headers, Box::new(source))?;
         let _ = needed.set(used_columns(&plan));
-        Ok(plan.run_in_memory(&key, &NoProgress)?.1)
+        run(&plan)
     });
+    // The rows' own failure first: the library only saw that reading stopped.
     let failed = failure.lock().ok().and_then(|mut f| f.take());
-    match (hashed, failed) {
+    match (result, failed) {
         (_, Some(e)) => Err(e),
         (Err(e), None) => Err(lib_error(e)),
-        (Ok(hashed), None) => rows::to_dicts(py, &hashed),
+        (Ok(done), None) => Ok(Some(done)),
     }
 }
 
@@ -216,13 +234,14 @@ fn used_columns(plan: &HashPlan) -> Vec<bool> {
     used
 }
 
-/// Hashes an export file into a hashed file, as `blindmatch hash` does. Returns the counts.
+/// Hashes an export file, or rows held in memory (as `hash_rows` takes them), into a hashed
+/// file, as `blindmatch hash` does. Returns the counts.
 #[pyfunction]
 #[pyo3(signature = (input, output, key, org, *, round=None, kind="members".to_string(), columns=None, keep=None, force=false))]
 #[allow(clippy::too_many_arguments)]
 fn hash_file<'py>(
     py: Python<'py>,
-    input: PathBuf,
+    input: &Bound<'py, PyAny>,
     output: PathBuf,
     key: &Bound<'py, PyAny>,
     org: String,
@@ -240,11 +259,22 @@ fn hash_file<'py>(
         columns,
         keep,
     };
-    let mut opts = args.options(&input, &output)?;
-    opts.force = force;
-    let report = py
-        .detach(move || HashPlan::new(opts)?.run(&key, &NoProgress))
-        .map_err(lib_error)?;
+    let report = match input.extract::<PathBuf>() {
+        Ok(input) => {
+            let mut opts = args.options(&input, &output)?;
+            opts.force = force;
+            py.detach(move || HashPlan::new(opts)?.run(&key, &NoProgress))
+                .map_err(lib_error)?
+        }
+        Err(_) => {
+            let mut opts = args.options(Path::new("rows"), &output)?;
+            opts.force = force;
+            crate::outfile::check_writable(&output, force).map_err(lib_error)?;
+            hash_in_memory(py, input, opts, |plan| plan.run(&key, &NoProgress))?.ok_or_else(
+                || Error::new_err("rows: no rows (the header is the first row's keys)"),
+            )?
+        }
+    };
     report_dict(py, &report)
 }
 
