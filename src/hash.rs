@@ -574,6 +574,76 @@ mod tests {
     use crate::input::columns::UNDECODABLE;
     use crate::spec::normalize::{self, CountryCode};
 
+    /// Records handed over in memory, as the Python API hands them.
+    struct Handed(std::vec::IntoIter<csv::ByteRecord>);
+
+    impl RecordSource for Handed {
+        fn read(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+            Ok(self.0.next().map(|r| *record = r).is_some())
+        }
+    }
+
+    #[test]
+    fn records_in_memory_hash_as_the_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("Email,First Name,Last Name,Zip,Precinct\n");
+        for i in 0..3000 {
+            let email = if i % 7 == 0 {
+                String::new()
+            } else {
+                format!("p{i}@x.org")
+            };
+            text.push_str(&format!(
+                "{email},Ann{},Lee,{:05},P{}\n",
+                i % 50,
+                i % 900,
+                i % 9
+            ));
+        }
+        text.push_str("a@b.org,too,many,fields,here,now\n");
+        let input = dir.path().join("v.csv");
+        std::fs::write(&input, &text).unwrap();
+        let options = |output: &str| {
+            let org = OrgLabel::new("voters").unwrap();
+            let mut opts = HashOptions::new(&input, &dir.path().join(output), org);
+            opts.kind = FileKind::Voters;
+            opts.keep = vec!["Precinct".into()];
+            opts
+        };
+        let key = ConsortiumKey::from_bytes([7; 32]);
+        let file = HashPlan::new(options("file.csv")).unwrap();
+        let report = file.run(&key, &crate::progress::NoProgress).unwrap();
+        let written = std::fs::read_to_string(dir.path().join("file.csv")).unwrap();
+
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().iter().map(String::from).collect();
+        let records: Vec<_> = reader.byte_records().map(|r| r.unwrap()).collect();
+        let memory = HashPlan::from_records(
+            options("scratch"),
+            headers,
+            Box::new(Handed(records.into_iter())),
+        )
+        .unwrap();
+        let (in_memory, rows) = memory
+            .run_in_memory(&key, &crate::progress::NoProgress)
+            .unwrap();
+        let body: String = written
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(String::from_utf8(rows).unwrap(), body);
+        assert_eq!(in_memory.rows, 3001);
+        assert_eq!(in_memory.ragged_rows, 1);
+        assert_eq!(in_memory.metadata, report.metadata);
+        assert!(
+            memory.export().records().is_err(),
+            "the records are read once"
+        );
+    }
+
     #[test]
     fn kept_values_stay_on_one_line() {
         let mut out = Vec::new();

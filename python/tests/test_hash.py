@@ -157,3 +157,11 @@ def test_hash_file_writes_rows_as_the_command_writes_the_file(tmp_path, key_file
         blindmatch.hash_file(Table(rows), tmp_path / "py.csv", key_file, "o")
     with pytest.raises(blindmatch.Error, match="no rows"):
         blindmatch.hash_file([], tmp_path / "empty.csv", key_file, "o")
+
+
+def test_text_that_is_not_unicode_is_an_invalid_value(key_file):
+    rows = [{"email": "a\ud800@x.org", "first": "Ann", "last": "Lee", "zip": "02139"},
+            {"email": "a@x.org", "first": "Ann", "last": "Lee", "zip": "02139"}]
+    broken, fine = sorted(blindmatch.hash_rows(rows, key_file, "o"), key=lambda r: r["email"])
+    assert broken["email"] == "" and fine["email"] != ""
+    assert broken["name_zip"] == fine["name_zip"] != ""
