@@ -22,8 +22,12 @@ if [ "${1:-}" = "--dev" ]; then
   maturin build --locked -o "$target_dir/wheels"
 else
   triple=x86_64-unknown-linux-gnu
-  cargo zigbuild --locked --release --bin blindmatch --target "$triple.2.17"
-  cp "$target_dir/$triple/release/blindmatch" "$data/"
+  # Its own target directory: cargo-zigbuild and maturin set up zig differently, and in one
+  # directory each would rebuild everything the other built.
+  command_dir="$target_dir/wheel-command"
+  CARGO_TARGET_DIR="$command_dir" cargo zigbuild --locked --release --bin blindmatch \
+    --target "$triple.2.17"
+  cp "$command_dir/$triple/release/blindmatch" "$data/"
   maturin build --locked --release --zig --compatibility manylinux2014 --target "$triple" \
     -o "$target_dir/wheels"
 fi

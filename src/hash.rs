@@ -8,7 +8,9 @@
 //! fields, undecodable text) yields empty tokens and is counted, never silently dropped.
 //! Problems are reported by row number and column name only. With `--messenger-col`, a
 //! member file also carries one flag per row (`1` for a willing messenger, see
-//! [`crate::merge::messenger`]), and nothing else of that column.
+//! [`crate::merge::messenger`]), and nothing else of that column. The Python API's rows go
+//! through the same pipeline: [`HashPlan::from_records`] reads records handed over in
+//! memory, and [`HashPlan::run_in_memory`] returns the rows `run` would write.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
