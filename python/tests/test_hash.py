@@ -165,3 +165,13 @@ def test_text_that_is_not_unicode_is_an_invalid_value(key_file):
     broken, fine = sorted(blindmatch.hash_rows(rows, key_file, "o"), key=lambda r: r["email"])
     assert broken["email"] == "" and fine["email"] != ""
     assert broken["name_zip"] == fine["name_zip"] != ""
+
+
+def test_an_error_raised_by_the_rows_themselves_reaches_the_caller(key_file):
+    def rows():
+        yield from messy_rows(5000)
+        raise LookupError("the CRM went away")
+
+    with pytest.raises(LookupError, match="the CRM went away"):
+        blindmatch.hash_rows(rows(), key_file, "o")
+    assert len(blindmatch.hash_rows(messy_rows(10), key_file, "o")) == 10  # still usable
