@@ -8,7 +8,9 @@
 //! fields, undecodable text) yields empty tokens and is counted, never silently dropped.
 //! Problems are reported by row number and column name only. With `--messenger-col`, a
 //! member file also carries one flag per row (`1` for a willing messenger, see
-//! [`crate::merge::messenger`]), and nothing else of that column.
+//! [`crate::merge::messenger`]), and nothing else of that column. The Python API's rows go
+//! through the same pipeline: [`HashPlan::from_records`] reads records handed over in
+//! memory, and [`HashPlan::run_in_memory`] returns the rows `run` would write.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -21,7 +23,7 @@ use rayon::prelude::*;
 use crate::dropshared::{Drops, Tally, prefix_of_bytes};
 use crate::error::{Error, Result};
 use crate::input::columns::{self, CellBuffers, ColumnMap};
-use crate::input::{Export, InputOptions, Records, csvio};
+use crate::input::{Export, InputOptions, RecordSource, Records, csvio};
 use crate::merge::messenger::{self, Flag};
 use crate::outfile::AtomicFile;
 use crate::progress::Progress;
@@ -140,14 +142,28 @@ impl HashPlan {
     pub fn new(options: HashOptions) -> Result<HashPlan> {
         crate::outfile::check_writable(&options.output, options.force)?;
         crate::outfile::check_not_an_input(&options.output, &[&options.input])?;
+        check_keep(&options)?;
+        let export = Export::open(&options.input, &options.reading)?;
+        HashPlan::with_export(options, export)
+    }
+
+    /// A plan over records handed over in memory ([`Export::from_records`]), for
+    /// [`HashPlan::run_in_memory`]; `options.input` and `options.output` are not read or
+    /// written (the output path only places scratch files, should rows spill).
+    pub fn from_records(
+        options: HashOptions,
+        headers: Vec<String>,
+        records: Box<dyn RecordSource>,
+    ) -> Result<HashPlan> {
+        check_keep(&options)?;
+        let name = options.input.to_string_lossy();
+        let export = Export::from_records(&name, headers, records, &options.reading)?;
+        HashPlan::with_export(options, export)
+    }
+
+    /// Checks the kept and messenger columns against the chosen ones.
+    fn with_export(options: HashOptions, export: Export) -> Result<HashPlan> {
         let path = &options.input;
-        if !options.keep.is_empty() && options.kind != FileKind::Voters {
-            return Err(Error::Usage(
-                "--keep is only for voter files (--kind voters): a member list carries tokens only"
-                    .into(),
-            ));
-        }
-        let export = Export::open(path, &options.reading)?;
         let columns_error = |why: String| Error::Columns {
             path: path.clone(),
             why,
@@ -216,11 +232,51 @@ impl HashPlan {
     /// Hashes the input into the output file.
     pub fn run(&self, key: &ConsortiumKey, progress: &dyn Progress) -> Result<HashReport> {
         let opts = &self.options;
+        let mut out = AtomicFile::create(&opts.output, opts.force)?;
+        let (sorter, report, drops) = self.hash(key, progress)?;
+        let io = Error::io(&opts.output);
+        if let Some(meta) = &report.metadata {
+            meta.write_to(&mut out).map_err(io)?;
+        }
+        out.write_all(&self.header_line())
+            .map_err(Error::io(&opts.output))?;
+        finish_rows(sorter, drops, &mut out, progress)?;
+        out.commit()?;
+        Ok(report)
+    }
+
+    /// Hashes the input into memory: the rows `run` writes after the `#` metadata lines
+    /// (the header line, then the data rows in the same order), with the same report.
+    pub fn run_in_memory(
+        &self,
+        key: &ConsortiumKey,
+        progress: &dyn Progress,
+    ) -> Result<(HashReport, Vec<u8>)> {
+        let (sorter, report, drops) = self.hash(key, progress)?;
+        let mut out = self.header_line();
+        finish_rows(sorter, drops, &mut out, progress)?;
+        Ok((report, out))
+    }
+
+    fn header_line(&self) -> Vec<u8> {
+        hashfile::header_line_spec(
+            SPEC_VERSION,
+            &self.kept_columns(),
+            self.messenger_idx.is_some(),
+        )
+    }
+
+    /// The pipeline: every row hashed, in the sorter, and the counts.
+    fn hash(
+        &self,
+        key: &ConsortiumKey,
+        progress: &dyn Progress,
+    ) -> Result<(RowSorter, HashReport, Option<Drops>)> {
+        let opts = &self.options;
         let keys = TokenKeys::derive(key, &opts.round);
         let v2_keys = KindKeys::derive(key, &opts.round);
         let all_kinds = crate::spec::kinds::all_kinds();
         let voters = opts.kind == FileKind::Voters;
-        let mut out = AtomicFile::create(&opts.output, opts.force)?;
         let mut sorter = RowSorter::new(&opts.output, opts.memory_budget, Kind::ALL.len());
         let mut report = HashReport {
             v2_kinds: vec![KindCounts::default(); v2_keys.kinds().len()],
@@ -342,24 +398,33 @@ impl HashPlan {
             dropped: drops.as_ref().map(|d| d.dropped.clone()),
             messengers: self.messenger_idx.map(|_| report.messengers),
         };
-        let io = Error::io(&opts.output);
-        meta.write_to(&mut out).map_err(io)?;
-        let header = hashfile::header_line_spec(
-            SPEC_VERSION,
-            &self.kept_columns(),
-            self.messenger_idx.is_some(),
-        );
-        out.write_all(&header).map_err(Error::io(&opts.output))?;
-        match drops.filter(Drops::any) {
-            Some(drops) => {
-                sorter.finish_rewriting(&mut out, progress, &|row, out| drops.rewrite(row, out))?
-            }
-            None => sorter.finish(&mut out, progress)?,
-        }
-        out.commit()?;
         report.metadata = Some(meta);
-        Ok(report)
+        Ok((sorter, report, drops.filter(Drops::any)))
     }
+}
+
+/// Writes the ordered rows, without the tokens a voter file's rows share (spec v2, section 7).
+fn finish_rows<W: Write>(
+    sorter: RowSorter,
+    drops: Option<Drops>,
+    out: &mut W,
+    progress: &dyn Progress,
+) -> Result<()> {
+    match drops {
+        Some(drops) => sorter.finish_rewriting(out, progress, &|row, out| drops.rewrite(row, out)),
+        None => sorter.finish(out, progress),
+    }
+}
+
+/// `--keep` copies geography in clear, which only a voter file may carry.
+fn check_keep(options: &HashOptions) -> Result<()> {
+    if !options.keep.is_empty() && options.kind != FileKind::Voters {
+        return Err(Error::Usage(
+            "--keep is only for voter files (--kind voters): a member list carries tokens only"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 impl HashReport {
@@ -622,6 +687,76 @@ mod tests {
     use super::*;
     use crate::input::columns::UNDECODABLE;
     use crate::spec::normalize::{self, CountryCode};
+
+    /// Records handed over in memory, as the Python API hands them.
+    struct Handed(std::vec::IntoIter<csv::ByteRecord>);
+
+    impl RecordSource for Handed {
+        fn read(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+            Ok(self.0.next().map(|r| *record = r).is_some())
+        }
+    }
+
+    #[test]
+    fn records_in_memory_hash_as_the_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("Email,First Name,Last Name,Zip,Precinct\n");
+        for i in 0..3000 {
+            let email = if i % 7 == 0 {
+                String::new()
+            } else {
+                format!("p{i}@x.org")
+            };
+            text.push_str(&format!(
+                "{email},Ann{},Lee,{:05},P{}\n",
+                i % 50,
+                i % 900,
+                i % 9
+            ));
+        }
+        text.push_str("a@b.org,too,many,fields,here,now\n");
+        let input = dir.path().join("v.csv");
+        std::fs::write(&input, &text).unwrap();
+        let options = |output: &str| {
+            let org = OrgLabel::new("voters").unwrap();
+            let mut opts = HashOptions::new(&input, &dir.path().join(output), org);
+            opts.kind = FileKind::Voters;
+            opts.keep = vec!["Precinct".into()];
+            opts
+        };
+        let key = ConsortiumKey::from_bytes([7; 32]);
+        let file = HashPlan::new(options("file.csv")).unwrap();
+        let report = file.run(&key, &crate::progress::NoProgress).unwrap();
+        let written = std::fs::read_to_string(dir.path().join("file.csv")).unwrap();
+
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().iter().map(String::from).collect();
+        let records: Vec<_> = reader.byte_records().map(|r| r.unwrap()).collect();
+        let memory = HashPlan::from_records(
+            options("scratch"),
+            headers,
+            Box::new(Handed(records.into_iter())),
+        )
+        .unwrap();
+        let (in_memory, rows) = memory
+            .run_in_memory(&key, &crate::progress::NoProgress)
+            .unwrap();
+        let body: String = written
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(String::from_utf8(rows).unwrap(), body);
+        assert_eq!(in_memory.rows, 3001);
+        assert_eq!(in_memory.ragged_rows, 1);
+        assert_eq!(in_memory.metadata, report.metadata);
+        assert!(
+            memory.export().records().is_err(),
+            "the records are read once"
+        );
+    }
 
     #[test]
     fn kept_values_stay_on_one_line() {

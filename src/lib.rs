@@ -14,7 +14,8 @@
 //! - [`link`]: the coordinator's fuzzy scoring of token spec v2 (a library, not yet used by
 //!   `merge`);
 //! - [`report`]: `summary.json` and the shareable, suppressed report (tables and HTML);
-//! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks.
+//! - [`demo`] and [`synth`]: synthetic consortia for the demo, tests and benchmarks;
+//! - `python` (cargo feature `python`): the Python module, built into a wheel by maturin.
 
 pub mod demo;
 pub mod dropshared;
@@ -28,6 +29,8 @@ pub mod lookup;
 pub mod merge;
 pub mod outfile;
 pub mod progress;
+#[cfg(feature = "python")]
+mod python;
 pub mod report;
 pub mod rowsort;
 pub mod spec;

@@ -197,6 +197,7 @@ fn report_columns(export: &Export, ui: &Ui) {
         }
         Container::Fixed => "fixed width".to_string(),
         Container::Sheet { name } => format!("spreadsheet, sheet '{name}'"),
+        Container::Rows => "rows in memory".to_string(),
     };
     let encoding = match &export.encoding {
         Some(e) => match e.how {

@@ -17,8 +17,8 @@ pub mod sheet;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use columns::{ColumnMap, Detection, Overrides, Role, SAMPLE_ROWS};
@@ -52,6 +52,20 @@ pub enum Container {
     Fixed,
     /// A spreadsheet's sheet, read whole.
     Sheet { name: String },
+    /// Records handed over by the caller (the Python API's rows), not read from a file.
+    Rows,
+}
+
+/// Records handed over by a caller instead of read from a file: the Python API's rows.
+pub trait RecordSource: Send {
+    /// Reads the next record into `record`; false at the end. Errors never quote a value.
+    fn read(&mut self, record: &mut csv::ByteRecord) -> Result<bool>;
+}
+
+/// The caller's records: the first ones, read at open to choose the columns, then the rest.
+struct RowSource {
+    head: Arc<Vec<csv::ByteRecord>>,
+    rest: Mutex<Option<Box<dyn RecordSource>>>,
 }
 
 /// An opened export: its columns chosen, ready to stream records.
@@ -68,6 +82,7 @@ pub struct Export {
     /// The file's size in bytes.
     pub len: u64,
     sheet_rows: Option<Arc<Vec<csv::ByteRecord>>>,
+    rows: Option<RowSource>,
 }
 
 impl Export {
@@ -98,6 +113,7 @@ impl Export {
                 encoding: None,
                 len,
                 sheet_rows: Some(Arc::new(sheet.rows)),
+                rows: None,
             }
         } else {
             Self::open_text(path, opts, named, len)?
@@ -107,22 +123,77 @@ impl Export {
                 "--sheet is for spreadsheets (.xlsx, .ods, ...)".into(),
             ));
         }
-        export.layout = named.or_else(|| layout::recognize(&export.headers));
-        export.layout_named = named.is_some();
-        let sample = export.sample()?;
-        export.check_headerless(&sample)?;
-        export.detection =
-            columns::detect(&export.headers, &sample, &opts.overrides, export.layout)
-                .map_err(columns_error)?;
-        if !export.detection.map.has_identifier() {
+        export.choose_columns(named, opts)?;
+        Ok(export)
+    }
+
+    /// An export over the caller's records (`name` stands for a file name in messages). Its
+    /// columns are chosen as for a file with this header: the same layouts, aliases, overrides
+    /// and value checks, on the first records, which are read now.
+    pub fn from_records(
+        name: &str,
+        headers: Vec<String>,
+        mut source: Box<dyn RecordSource>,
+        opts: &InputOptions,
+    ) -> Result<Export> {
+        if opts.layout.is_some() || opts.sheet.is_some() || opts.encoding.is_some() {
+            return Err(Error::Usage(
+                "a layout, sheet or encoding is for reading files, not rows".into(),
+            ));
+        }
+        let path = PathBuf::from(name);
+        if headers.iter().all(String::is_empty) {
+            return Err(Error::EmptyInput { path });
+        }
+        let mut head = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while head.len() < SAMPLE_ROWS && source.read(&mut record)? {
+            head.push(std::mem::take(&mut record));
+        }
+        let mut export = Export {
+            path,
+            headers,
+            detection: Detection::default(),
+            layout: None,
+            layout_named: false,
+            container: Container::Rows,
+            encoding: None,
+            len: 0,
+            sheet_rows: None,
+            rows: Some(RowSource {
+                head: Arc::new(head),
+                rest: Mutex::new(Some(source)),
+            }),
+        };
+        export.choose_columns(None, opts)?;
+        Ok(export)
+    }
+
+    /// Recognizes the layout and chooses the columns, from the header and the first records.
+    fn choose_columns(
+        &mut self,
+        named: Option<&'static Layout>,
+        opts: &InputOptions,
+    ) -> Result<()> {
+        let columns_error = |why: String| Error::Columns {
+            path: self.path.clone(),
+            why,
+        };
+        self.layout = named.or_else(|| layout::recognize(&self.headers));
+        self.layout_named = named.is_some();
+        let sample = self.sample()?;
+        self.check_headerless(&sample)?;
+        self.detection = columns::detect(&self.headers, &sample, &opts.overrides, self.layout)
+            .map_err(columns_error)?;
+        if !self.detection.map.has_identifier() {
             return Err(columns_error(format!(
                 "no identifier column found: need an email, a phone, or first name + last name + \
                  zip column (header has {} columns; name them with {}, or a layout with --layout)",
-                export.headers.len(),
+                self.headers.len(),
                 Role::ALL.map(Role::flag).join(", ")
             )));
         }
-        Ok(export)
+        Ok(())
     }
 
     fn open_text(
@@ -184,6 +255,7 @@ impl Export {
             encoding: Some(encoding),
             len,
             sheet_rows: None,
+            rows: None,
         };
         if export.headers.is_empty() {
             let mut records = export.records()?;
@@ -261,6 +333,9 @@ impl Export {
 
     /// The first rows, for checking that columns hold what their names say.
     fn sample(&self) -> Result<Vec<csv::ByteRecord>> {
+        if let Some(rows) = &self.rows {
+            return Ok(rows.head.to_vec());
+        }
         let mut records = self.records()?;
         let mut sample = Vec::new();
         let mut record = csv::ByteRecord::new();
@@ -273,7 +348,14 @@ impl Export {
     /// A fresh stream over the data records (after the header row, if any).
     pub fn records(&self) -> Result<Records> {
         let consumed = Arc::new(AtomicU64::new(0));
-        let inner = if let Some(rows) = &self.sheet_rows {
+        let inner = if let Some(rows) = &self.rows {
+            // The caller's records can be read once: the head again, then the rest.
+            let rest = rows.rest.lock().ok().and_then(|mut rest| rest.take());
+            let Some(rest) = rest else {
+                return Err(Error::Usage("the rows have been read already".into()));
+            };
+            Inner::Rows(Arc::clone(&rows.head), 0, rest)
+        } else if let Some(rows) = &self.sheet_rows {
             Inner::Sheet(Arc::clone(rows), 0)
         } else {
             let file = File::open(&self.path).map_err(Error::io(&self.path))?;
@@ -306,7 +388,7 @@ impl Export {
                     }
                     Inner::Csv(reader)
                 }
-                Container::Sheet { .. } => Inner::Sheet(Arc::new(Vec::new()), 0),
+                Container::Sheet { .. } | Container::Rows => Inner::Sheet(Arc::new(Vec::new()), 0),
             }
         };
         Ok(Records {
@@ -338,6 +420,7 @@ enum Inner {
     Csv(csv::Reader<Box<dyn Read + Send>>),
     Fixed(FixedReader<BufReader<Box<dyn Read + Send>>>),
     Sheet(Arc<Vec<csv::ByteRecord>>, usize),
+    Rows(Arc<Vec<csv::ByteRecord>>, usize, Box<dyn RecordSource>),
 }
 
 /// A stream of data records from an export.
@@ -394,6 +477,14 @@ impl Records {
                 }
                 None => false,
             },
+            Inner::Rows(head, next, rest) => match head.get(*next) {
+                Some(r) => {
+                    record.clone_from(r);
+                    *next += 1;
+                    true
+                }
+                None => rest.read(record)?,
+            },
         };
         self.next_row += u64::from(more);
         Ok(more)
@@ -412,6 +503,7 @@ impl Records {
     /// How far into the file the stream is, in file bytes (for progress).
     pub fn position(&self) -> u64 {
         match &self.inner {
+            Inner::Rows(..) => 0,
             Inner::Sheet(rows, next) => {
                 (self.len as u128 * *next as u128 / rows.len().max(1) as u128) as u64
             }
