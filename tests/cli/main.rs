@@ -6,6 +6,7 @@ mod browser;
 mod consortium;
 mod workdir;
 
+mod fuzzy;
 mod hardening;
 mod hash;
 mod headerless;

@@ -352,6 +352,28 @@ fn no_input_value_appears_with_messengers() {
             "-o",
             "looked.csv",
         ],
+        // Fuzzy matching (the default): its tables, scores and bands carry no value either.
+        vec!["merge", "m.csv", "--voters", "v.csv", "-o", "out-fuzzy"],
+        vec!["report", "out-fuzzy", "--min-cell", "1"],
+        vec![
+            "report",
+            "out-fuzzy",
+            "--format",
+            "html",
+            "-o",
+            "fuzzy.html",
+        ],
+        vec![
+            "lookup",
+            "--key",
+            "k.key",
+            "--input",
+            "members.csv",
+            "--matches",
+            "out-fuzzy/orgs/o.csv",
+            "-o",
+            "looked-fuzzy.csv",
+        ],
     ];
     let mut streams = Vec::new();
     for args in &runs {
@@ -379,7 +401,15 @@ fn no_input_value_appears_with_messengers() {
     for (path, bytes) in wd.all_files() {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         // The inputs, the key, and lookup's output (the org's own list, on its machine).
-        if ["members.csv", "voters.csv", "k.key", "looked.csv"].contains(&name.as_str()) {
+        if [
+            "members.csv",
+            "voters.csv",
+            "k.key",
+            "looked.csv",
+            "looked-fuzzy.csv",
+        ]
+        .contains(&name.as_str())
+        {
             continue;
         }
         check(&name, &bytes);

@@ -1,0 +1,312 @@
+//! `merge --match fuzzy` end to end: generated people with nicknames, typos, moves and
+//! households (experiments/fuzzy/synth.py) are hashed, merged and looked up, and the matches
+//! are checked against the truth; spec 1 files are refused; records with spec 2 tokens only
+//! find their row back in `lookup`.
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::workdir::Workdir;
+
+const ORG_FLAGS: [&str; 18] = [
+    "--first-col",
+    "first_name",
+    "--middle-col",
+    "middle_name",
+    "--last-col",
+    "last_name",
+    "--address-col",
+    "address",
+    "--city-col",
+    "city",
+    "--zip-col",
+    "zip",
+    "--dob-col",
+    "dob",
+    "--phone-col",
+    "phone",
+    "--email-col",
+    "email",
+];
+
+const VOTER_FLAGS: [&str; 16] = [
+    "--first-col",
+    "first_name",
+    "--middle-col",
+    "middle_name",
+    "--last-col",
+    "last_name",
+    "--address-col",
+    "res_street_address",
+    "--city-col",
+    "res_city_desc",
+    "--zip-col",
+    "zip_code",
+    "--phone-col",
+    "full_phone_number",
+    "--dob-col",
+    "birth_date",
+];
+
+/// Writes `voters.csv` (with a `truth_ref` column naming the person) and `org.csv` (with a
+/// `person` column) from the generator of experiments/fuzzy.
+fn generate(wd: &Workdir, voters: usize, org: usize, seed: u32) {
+    let script = format!(
+        r#"
+import csv, sys
+sys.path.insert(0, {dir:?})
+import synth
+_, voters, a, _ = synth.build({voters}, {seed}, {org}, "crm")
+def write(path, rows, fields):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+write("voters.csv", [dict(v, truth_ref="t%d" % v["person"]) for v in voters],
+      list(voters[0].keys()) + ["truth_ref"])
+write("org.csv", a, list(a[0].keys()))
+"#,
+        dir = concat!(env!("CARGO_MANIFEST_DIR"), "/experiments/fuzzy"),
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .current_dir(wd.dir())
+        .output()
+        .expect("python3 is needed by this test (.ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn rows(wd: &Workdir, name: &str) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(wd.path(name)).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// (precision, recall, matched) of a lookup output against the truth.
+fn score(wd: &Workdir, looked_up: &str, registered: &[String]) -> (f64, f64, usize) {
+    let out = rows(wd, looked_up);
+    let matchable = out
+        .iter()
+        .filter(|r| registered.contains(&format!("t{}", r["person"])))
+        .count();
+    let matched: Vec<_> = out
+        .iter()
+        .filter(|r| r["voter_status"] == "matched")
+        .collect();
+    let right = matched
+        .iter()
+        .filter(|r| r["truth_ref"] == format!("t{}", r["person"]))
+        .count();
+    (
+        right as f64 / matched.len().max(1) as f64,
+        right as f64 / matchable.max(1) as f64,
+        matched.len(),
+    )
+}
+
+fn merge_and_lookup(wd: &Workdir, mode: &str) -> (f64, f64, usize) {
+    let dir = format!("out-{mode}");
+    wd.run(&[
+        "merge",
+        "org.hashed.csv",
+        "--voters",
+        "voters.hashed.csv",
+        "--match",
+        mode,
+        "-o",
+        &dir,
+    ]);
+    let table = format!("{dir}/orgs/org.csv");
+    let target = format!("looked-up-{mode}.csv");
+    let mut args = vec![
+        "lookup",
+        "--key",
+        "k.key",
+        "--input",
+        "org.csv",
+        "--matches",
+        &table,
+        "-o",
+        &target,
+    ];
+    args.extend(ORG_FLAGS);
+    wd.run(&args);
+    let registered: Vec<String> = rows(wd, "voters.csv")
+        .into_iter()
+        .map(|r| r["truth_ref"].clone())
+        .collect();
+    score(wd, &target, &registered)
+}
+
+#[test]
+fn fuzzy_merge_finds_people_exact_passes_miss_without_losing_precision() {
+    let wd = Workdir::new();
+    generate(&wd, 6000, 800, 5);
+    let mut args = vec![
+        "voters.csv",
+        "-o",
+        "voters.hashed.csv",
+        "--kind",
+        "voters",
+        "--keep",
+        "truth_ref",
+    ];
+    args.extend(VOTER_FLAGS);
+    wd.hash(args[0], args[2], "voters", &args[3..]);
+    wd.hash("org.csv", "org.hashed.csv", "org", &ORG_FLAGS);
+
+    let (p_exact, r_exact, _) = merge_and_lookup(&wd, "exact");
+    let (p_fuzzy, r_fuzzy, matched) = merge_and_lookup(&wd, "fuzzy");
+    assert!(
+        r_fuzzy >= r_exact + 0.05,
+        "fuzzy recall {r_fuzzy:.4} vs exact {r_exact:.4}"
+    );
+    assert!(p_fuzzy >= 0.95, "fuzzy precision {p_fuzzy:.4}");
+    assert!(p_fuzzy >= p_exact - 0.02, "{p_fuzzy:.4} vs {p_exact:.4}");
+
+    // The org table says how each record was matched, and how sure the match is.
+    let table = rows(&wd, "looked-up-fuzzy.csv");
+    for r in table.iter().filter(|r| r["voter_status"] == "matched") {
+        assert_eq!(r["match_key"], "fuzzy");
+        let s: f64 = r["match_score"].parse().unwrap();
+        assert!((0.5..=1.0).contains(&s), "{s}");
+    }
+    assert!(
+        table
+            .iter()
+            .filter(|r| r["voter_status"] != "matched")
+            .all(|r| r["match_score"].is_empty())
+    );
+    // summary.json: the bands sum to the people matched, one pass named fuzzy.
+    let summary: Value = serde_json::from_slice(&wd.read("out-fuzzy/summary.json")).unwrap();
+    let v = &summary["voter"];
+    let bands = &v["bands"];
+    let sum: u64 = ["high", "medium", "low"]
+        .iter()
+        .map(|b| bands[b].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, v["matched"].as_u64().unwrap());
+    assert_eq!(v["by_pass"]["fuzzy"], v["matched"]);
+    assert_eq!(summary["matching"], "fuzzy");
+    assert!(matched as u64 >= v["matched"].as_u64().unwrap());
+    // The exact merge's summary is as before: no bands, no matching field.
+    let exact: Value = serde_json::from_slice(&wd.read("out-exact/summary.json")).unwrap();
+    assert!(exact.get("matching").is_none() && exact["voter"].get("bands").is_none());
+
+    // The report shows the bands, suppressed like every count.
+    let report = wd.run(&["report", "out-fuzzy", "--min-cell", "1"]);
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(text.contains("matched, posterior >= 0.99"), "{text}");
+    assert!(
+        text.contains(&bands["high"].as_u64().unwrap().to_string()),
+        "{text}"
+    );
+}
+
+#[test]
+fn spec_1_files_are_refused_by_fuzzy_merge_and_read_by_exact() {
+    let wd = Workdir::new();
+    wd.write(
+        "m.csv",
+        "email,first_name,last_name,zip\na@x.org,Ann,Lee,27601\nb@x.org,Bo,Ray,27601\n",
+    );
+    wd.hash("m.csv", "m2.csv", "org", &[]);
+    // The same file as version 1 wrote it: five token columns, spec 1.
+    let text = wd.read_string("m2.csv");
+    let mut v1 = String::new();
+    for line in text.lines() {
+        if line.starts_with("# spec:") {
+            v1.push_str("# spec: 1\n");
+        } else if let Some(tokens) = line.strip_prefix("# tokens: ") {
+            let five: Vec<&str> = tokens.split(' ').take(5).collect();
+            v1.push_str(&format!("# tokens: {}\n", five.join(" ")));
+        } else if line.starts_with('#') {
+            v1.push_str(line);
+            v1.push('\n');
+        } else {
+            let cells: Vec<&str> = line.split(',').take(5).collect();
+            v1.push_str(&cells.join(","));
+            v1.push('\n');
+        }
+    }
+    wd.write("m1.csv", v1);
+    let err = wd.fail(&["merge", "m1.csv", "-o", "out"]);
+    assert!(
+        err.contains("m1.csv") && err.contains("spec version 1") && err.contains("--match exact"),
+        "{err}"
+    );
+    assert!(!wd.path("out").exists());
+    wd.run(&["merge", "m1.csv", "--match", "exact", "-o", "out"]);
+    let summary: Value = serde_json::from_slice(&wd.read("out/summary.json")).unwrap();
+    assert_eq!(summary["people"], 2);
+}
+
+#[test]
+fn lookup_finds_records_that_have_spec_2_tokens_only() {
+    let wd = Workdir::new();
+    // No zip, email or phone: no v1 token at all, but names, street and city give v2 tokens.
+    let members = "first_name,last_name,address,city\n\
+                   Ann,Lee,12 Oak St,Raleigh\n\
+                   Bob,Ray,40 Elm Ave,Durham\n\
+                   ,,,\n";
+    wd.write("m.csv", members);
+    wd.hash("m.csv", "m.hashed.csv", "org", &[]);
+    wd.write(
+        "v.csv",
+        "first_name,last_name,address,city,zip,precinct\n\
+         ANN,LEE,12 OAK STREET,RALEIGH,27601,P-1\n\
+         CARL,DIX,9 PINE RD,CARY,27511,P-2\n",
+    );
+    wd.hash(
+        "v.csv",
+        "v.hashed.csv",
+        "voters",
+        &["--kind", "voters", "--keep", "precinct"],
+    );
+    wd.run(&[
+        "merge",
+        "m.hashed.csv",
+        "--voters",
+        "v.hashed.csv",
+        "-o",
+        "out",
+    ]);
+    wd.run(&[
+        "lookup",
+        "--key",
+        "k.key",
+        "--input",
+        "m.csv",
+        "--matches",
+        "out/orgs/org.csv",
+        "-o",
+        "back.csv",
+    ]);
+    let back = rows(&wd, "back.csv");
+    assert_eq!(back.len(), 3);
+    // Each record found its own row: Ann and Bob are distinct people (not the first row
+    // without v1 tokens for both), the empty row is unusable.
+    assert_ne!(back[0]["voter_status"], "not_in_matches");
+    assert_ne!(back[1]["voter_status"], "not_in_matches");
+    assert_eq!(back[2]["voter_status"], "unusable");
+    let summary: Value = serde_json::from_slice(&wd.read("out/summary.json")).unwrap();
+    assert_eq!(summary["people"], 2);
+    assert_eq!(summary["unusable"], 1);
+}
