@@ -225,9 +225,18 @@ impl ColumnMap {
     /// True when at least one token kind can be formed from the mapped columns.
     pub fn has_identifier(&self) -> bool {
         let has = |r| self.get(r).is_some();
+        // Spec 2 kinds need three quasi-identifiers, one a name or the date of birth; a
+        // street address gives two (house number and street).
+        let parts = [Role::First, Role::Last, Role::Dob, Role::City, Role::Zip]
+            .into_iter()
+            .filter(|&r| has(r))
+            .count()
+            + if has(Role::Address) { 2 } else { 0 };
+        let anchor = has(Role::First) || has(Role::Last) || has(Role::Dob);
         has(Role::Email)
             || has(Role::Phone)
             || (has(Role::First) && has(Role::Last) && has(Role::Zip))
+            || (anchor && parts >= 3)
     }
 
     /// The role a column is used for, if any.

@@ -187,8 +187,9 @@ impl Export {
             .map_err(columns_error)?;
         if !self.detection.map.has_identifier() {
             return Err(columns_error(format!(
-                "no identifier column found: need an email, a phone, or first name + last name + \
-                 zip column (header has {} columns; name them with {}, or a layout with --layout)",
+                "no identifier column found: need an email, a phone, or three of first name, last \
+                 name, date of birth, street address, city, zip, one of them a name or the date \
+                 of birth (header has {} columns; name them with {}, or a layout with --layout)",
                 self.headers.len(),
                 Role::ALL.map(Role::flag).join(", ")
             )));

@@ -300,12 +300,14 @@ fn lookup_finds_records_that_have_spec_2_tokens_only() {
         "back.csv",
     ]);
     let back = rows(&wd, "back.csv");
-    assert_eq!(back.len(), 3);
-    // Each record found its own row: Ann and Bob are distinct people (not the first row
-    // without v1 tokens for both), the empty row is unusable.
-    assert_ne!(back[0]["voter_status"], "not_in_matches");
-    assert_ne!(back[1]["voter_status"], "not_in_matches");
-    assert_eq!(back[2]["voter_status"], "unusable");
+    // Each record found its own row (not the first row without v1 tokens for both): Ann is
+    // matched to her voter record, with its precinct; Bob, not on the voter file, is not.
+    assert_eq!(back[0]["first_name"], "Ann");
+    assert_eq!(back[0]["voter_status"], "matched");
+    assert_eq!(back[0]["precinct"], "P-1");
+    assert_eq!(back[1]["first_name"], "Bob");
+    assert_eq!(back[1]["voter_status"], "unmatched");
+    assert_eq!(back[1]["precinct"], "");
     let summary: Value = serde_json::from_slice(&wd.read("out/summary.json")).unwrap();
     assert_eq!(summary["people"], 2);
     assert_eq!(summary["unusable"], 1);
