@@ -920,9 +920,16 @@ mod tests {
 
     #[test]
     fn identifier_presence() {
-        let (_, det) = detect_plain("first_name,last_name,city", &[]);
-        assert!(!det.map.has_identifier());
         let (_, det) = detect_plain("first_name,last_name,zip", &[]);
         assert!(det.map.has_identifier());
+        // Spec 2 kinds: three quasi-identifiers, one a name or the date of birth.
+        let (_, det) = detect_plain("first_name,last_name,city", &[]);
+        assert!(det.map.has_identifier());
+        for too_little in ["first_name,city", "last_name,zip", "city,zip", "dob,zip"] {
+            let (_, det) = detect_plain(too_little, &[]);
+            assert!(!det.map.has_identifier(), "{too_little}");
+        }
+        let (_, det) = detect_plain("city,zip,address", &[]);
+        assert!(!det.map.has_identifier(), "no name and no date of birth");
     }
 }
