@@ -272,63 +272,31 @@ fn push_value(
 
 /// The hashed rows (the header line, then data rows, as `run_in_memory` gives them) as a
 /// list of dicts of column name to value, `""` for an empty cell, as `csv.DictReader`
-/// reads the hashed file. Data rows are one line each (kept values never hold a line break),
-/// and a line without a quote is split at its commas; quoted kept values go through the CSV
-/// reader, as does everything if a kept column's name is quoted (it may hold a line break).
+/// reads the hashed file.
 pub fn to_dicts<'py>(py: Python<'py>, hashed: &[u8]) -> PyResult<Bound<'py, PyList>> {
-    let bad = || Error::new_err("internal error: unreadable hashed rows");
     let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
+        .has_headers(true)
         .from_reader(hashed);
-    let mut record = csv::StringRecord::new();
-    if !reader.read_record(&mut record).map_err(|_| bad())? {
-        return Err(bad());
-    }
-    let names: Vec<Bound<'py, PyString>> = record
+    let bad = |_| Error::new_err("internal error: unreadable hashed rows");
+    let names: Vec<Bound<'py, PyString>> = reader
+        .headers()
+        .map_err(bad)?
         .iter()
         .map(|name| PyString::intern(py, name))
         .collect();
     let empty = PyString::intern(py, "");
     let list = PyList::empty(py);
-    let push = |values: &mut dyn Iterator<Item = &str>| -> PyResult<()> {
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(bad)? {
         let dict = PyDict::new(py);
-        let mut count = 0;
-        for (name, value) in names.iter().zip(values) {
-            count += 1;
+        for (name, value) in names.iter().zip(record.iter()) {
             if value.is_empty() {
                 dict.set_item(name, &empty)?;
             } else {
                 dict.set_item(name, PyString::new(py, value))?;
             }
         }
-        if count != names.len() {
-            return Err(bad());
-        }
-        list.append(dict)
-    };
-    let header_end = hashed.iter().position(|&b| b == b'\n').ok_or_else(bad)?;
-    if hashed[..header_end].contains(&b'"') {
-        while reader.read_record(&mut record).map_err(|_| bad())? {
-            push(&mut record.iter())?;
-        }
-        return Ok(list);
-    }
-    for line in hashed[header_end + 1..].split(|&b| b == b'\n') {
-        if line.is_empty() {
-            continue;
-        }
-        if line.contains(&b'"') {
-            let mut one = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(line);
-            if !one.read_record(&mut record).map_err(|_| bad())? {
-                return Err(bad());
-            }
-            push(&mut record.iter())?;
-        } else {
-            let text = std::str::from_utf8(line).map_err(|_| bad())?;
-            push(&mut text.split(','))?;
-        }
+        list.append(dict)?;
     }
     Ok(list)
 }
