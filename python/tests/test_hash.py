@@ -78,6 +78,18 @@ def test_voter_rows_keep_geography(tmp_path, key_file):
     assert {r["precinct"] for r in ours} == {f"P-{i:03d}" for i in range(7)}
 
 
+def test_kept_values_and_names_that_need_quotes(tmp_path, key_file):
+    # Commas and quotes in kept values, and in a kept column's name: quoted in the hashed file.
+    rows = [dict(r, ward=f'Ward {i % 3}, "North"', **{'Precinct, "No."': f"P{i % 4}"})
+            for i, r in enumerate(messy_rows(300))]
+    for keep in (["ward"], ["ward", 'Precinct, "No."']):
+        ours = blindmatch.hash_rows(rows, key_file, "voters", kind="voters", keep=keep)
+        blindmatch.hash_file(rows, tmp_path / "h.csv", key_file, "voters", kind="voters",
+                             keep=keep, force=True)
+        assert ours == read_hashed(tmp_path / "h.csv")
+        assert {r["ward"] for r in ours} == {f'Ward {i}, "North"' for i in range(3)}
+
+
 def test_pandas_style_missing_values_are_empty_cells(key_file):
     rows = messy_rows(50)
     holes = [dict(r, phone=None, dob=math.nan) for r in rows]
