@@ -351,9 +351,9 @@ impl HashPlan {
         );
         out.write_all(&header).map_err(Error::io(&opts.output))?;
         match drops.filter(Drops::any) {
-            Some(drops) => {
-                sorter.finish_rewriting(&mut out, progress, &|row, out| drops.rewrite(row, out))?
-            }
+            Some(drops) => sorter.finish_rewriting(&mut out, progress, &|row, index, out| {
+                drops.rewrite(row, index, out)
+            })?,
             None => sorter.finish(&mut out, progress)?,
         }
         out.commit()?;
@@ -514,6 +514,9 @@ fn process(
     let mut hex = [0u8; TOKEN_HEX_LEN];
     for (i, record) in records.iter().enumerate() {
         let row = first_row + i as u64;
+        if ctx.voters {
+            p.tally.start_row();
+        }
         if record.len() != ctx.width {
             p.counts.ragged += 1;
             p.counts.no_token += 1;

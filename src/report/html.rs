@@ -532,12 +532,20 @@ fn funnel(r: &Report, out: &mut String) {
         ("matched".to_string(), v.matched, pct(v.matched)),
     ];
     for (pass, id) in &v.passes {
-        let label = if v.by_band { pass.clone() } else { format!("on {pass}") };
+        let label = if v.by_band {
+            pass.clone()
+        } else {
+            format!("on {pass}")
+        };
         rows.push((label, *id, pct(*id)));
     }
     rows.push(("ambiguous".into(), v.ambiguous, pct(v.ambiguous)));
     rows.push(("unmatched".into(), v.unmatched, pct(v.unmatched)));
-    let title = if v.by_band { "Voter match by confidence" } else { "Voter match by pass" };
+    let title = if v.by_band {
+        "Voter match by confidence"
+    } else {
+        "Voter match by pass"
+    };
     out.push_str(&bar_rows(r, &rows, "funnel", title));
     out.push_str("\n</section>\n");
 }

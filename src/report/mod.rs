@@ -407,7 +407,11 @@ impl Report {
             for (id_name, label, n) in &split {
                 let id = c.id(id_name, *n);
                 parts.push(id);
-                let what = if v.bands.is_some() { "matched," } else { "matched on" };
+                let what = if v.bands.is_some() {
+                    "matched,"
+                } else {
+                    "matched on"
+                };
                 rows.push(vec![
                     text(format!("  {what} {label}")),
                     Cell::Count(id),
@@ -419,7 +423,11 @@ impl Report {
                 matched,
                 ambiguous,
                 unmatched,
-                passes: split.into_iter().map(|(_, label, _)| label).zip(parts).collect(),
+                passes: split
+                    .into_iter()
+                    .map(|(_, label, _)| label)
+                    .zip(parts)
+                    .collect(),
                 by_band: v.bands.is_some(),
             });
             sections.push(Section {
