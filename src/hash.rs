@@ -411,7 +411,9 @@ fn finish_rows<W: Write>(
     progress: &dyn Progress,
 ) -> Result<()> {
     match drops {
-        Some(drops) => sorter.finish_rewriting(out, progress, &|row, out| drops.rewrite(row, out)),
+        Some(drops) => sorter.finish_rewriting(out, progress, &|row, index, out| {
+            drops.rewrite(row, index, out)
+        }),
         None => sorter.finish(out, progress),
     }
 }
@@ -579,6 +581,9 @@ fn process(
     let mut hex = [0u8; TOKEN_HEX_LEN];
     for (i, record) in records.iter().enumerate() {
         let row = first_row + i as u64;
+        if ctx.voters {
+            p.tally.start_row();
+        }
         if record.len() != ctx.width {
             p.counts.ragged += 1;
             p.counts.no_token += 1;

@@ -48,6 +48,10 @@ fn bucket_of(row: &[u8], token_columns: usize) -> usize {
     0
 }
 
+/// Rewrites a sorted row on its way out: the row (with its `\n`), its number in push order,
+/// and the buffer to append the row to write to.
+pub type Rewrite<'a> = dyn Fn(&[u8], u64, &mut Vec<u8>) + Sync + 'a;
+
 /// Collects rows (each ending in `\n`) and writes them sorted by content.
 pub struct RowSorter {
     buckets: Vec<Vec<u8>>,
@@ -56,6 +60,8 @@ pub struct RowSorter {
     budget: usize,
     scratch_near: PathBuf,
     token_columns: usize,
+    /// Rows pushed so far: the next row's number.
+    pushed: u64,
 }
 
 impl RowSorter {
@@ -68,15 +74,18 @@ impl RowSorter {
             budget: budget.max(1),
             scratch_near: scratch_near.to_path_buf(),
             token_columns,
+            pushed: 0,
         }
     }
 
-    /// Adds one row (with its trailing newline).
+    /// Adds one row (with its trailing newline). Rows are numbered from 0 in push order.
     pub fn push(&mut self, row: &[u8]) -> Result<()> {
         let bucket = &mut self.buckets[bucket_of(row, self.token_columns)];
         bucket.extend_from_slice(&(row.len() as u32).to_le_bytes());
+        bucket.extend_from_slice(&self.pushed.to_le_bytes());
         bucket.extend_from_slice(row);
-        self.buffered += row.len() + 4;
+        self.pushed += 1;
+        self.buffered += row.len() + 12;
         if self.buffered >= self.budget {
             self.spill()?;
         }
@@ -104,16 +113,17 @@ impl RowSorter {
 
     /// Writes every row, sorted, to `out`, reporting buckets done to `progress`.
     pub fn finish(self, out: &mut impl Write, progress: &dyn Progress) -> Result<()> {
-        self.finish_rewriting(out, progress, &|row, out| out.extend_from_slice(row))
+        self.finish_rewriting(out, progress, &|row, _, out| out.extend_from_slice(row))
     }
 
     /// As [`RowSorter::finish`], each sorted row passed through `rewrite` (row in, with its
-    /// `\n`; appends the row to write). Rows are ordered by their content before the rewrite.
+    /// `\n`, and its number in push order; appends the row to write). Rows are ordered by
+    /// their content before the rewrite: rows of equal content in any order.
     pub fn finish_rewriting(
         mut self,
         out: &mut impl Write,
         progress: &dyn Progress,
-        rewrite: &(dyn Fn(&[u8], &mut Vec<u8>) + Sync),
+        rewrite: &Rewrite<'_>,
     ) -> Result<()> {
         progress.phase("ordering", BUCKETS as u64);
         let batch = rayon::current_num_threads().max(1) * 2;
@@ -144,7 +154,7 @@ fn sort_bucket(
     spill: Option<File>,
     memory: Vec<u8>,
     near: &Path,
-    rewrite: &(dyn Fn(&[u8], &mut Vec<u8>) + Sync),
+    rewrite: &Rewrite<'_>,
 ) -> Result<Vec<u8>> {
     let mut data = Vec::new();
     if let Some(mut file) = spill {
@@ -154,17 +164,20 @@ fn sort_bucket(
     }
     data.extend_from_slice(&memory);
     drop(memory);
-    let mut rows: Vec<&[u8]> = Vec::new();
+    let mut rows: Vec<(&[u8], u64)> = Vec::new();
     let mut i = 0;
-    while i + 4 <= data.len() {
-        let len = u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]) as usize;
-        rows.push(&data[i + 4..i + 4 + len]);
-        i += 4 + len;
+    while i + 12 <= data.len() {
+        let (len, rest) = data[i..].split_at(4);
+        let (index, rest) = rest.split_at(8);
+        let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
+        let index = u64::from_le_bytes(index.try_into().expect("8 bytes"));
+        rows.push((&rest[..len], index));
+        i += 12 + len;
     }
-    rows.sort_unstable();
+    rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::with_capacity(data.len());
-    for row in rows {
-        rewrite(row, &mut out);
+    for (row, index) in rows {
+        rewrite(row, index, &mut out);
     }
     Ok(out)
 }

@@ -523,6 +523,11 @@ impl AtomNormalizer {
         self.state[atom as usize]
     }
 
+    /// The text of a single-valued atom for the last row (meaningful when its state is `Ok`).
+    pub fn text(&self, atom: Atom) -> &str {
+        &self.text[atom as usize]
+    }
+
     /// The values of an atom for the last row (1 to [`MAX_VALUES`], distinct, ascending for
     /// the multi-valued atoms), or why it has none.
     pub fn values(&self, atom: Atom) -> Result<Values<'_>, Problem> {

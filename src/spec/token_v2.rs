@@ -66,10 +66,7 @@ impl KindKeys {
             }
             mac.update(part.as_bytes());
         }
-        let full: [u8; 32] = mac.finalize().into_bytes().into();
-        let mut out = [0u8; TOKEN_BYTES];
-        out.copy_from_slice(&full[..TOKEN_BYTES]);
-        out
+        truncate(mac)
     }
 
     /// The tokens of kind `kind` (index into [`kinds::v2_kinds`]) for the record in `atoms`:
@@ -93,6 +90,18 @@ impl KindKeys {
             *s = atoms.state(a);
         }
         all_of(&states[..n])?;
+        if !def.multi_valued() {
+            // One value: its parts go straight into the MAC.
+            let mut mac = self.macs[kind].clone();
+            for (i, &a) in def.atoms.iter().enumerate() {
+                if i > 0 {
+                    mac.update(b"|");
+                }
+                mac.update(atoms.text(a).as_bytes());
+            }
+            tokens.push(truncate(mac));
+            return Ok(());
+        }
         let mut values = [[""; MAX_VALUES]; MAX_ATOMS];
         let mut lens = [0usize; MAX_ATOMS];
         for (i, &a) in def.atoms.iter().enumerate() {
@@ -125,6 +134,14 @@ impl KindKeys {
             }
         }
     }
+}
+
+/// The token of a fed MAC: the first [`TOKEN_BYTES`] of its output.
+fn truncate(mac: HmacSha256) -> [u8; TOKEN_BYTES] {
+    let full: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut out = [0u8; TOKEN_BYTES];
+    out.copy_from_slice(&full[..TOKEN_BYTES]);
+    out
 }
 
 /// Writes tokens as a cell: lowercase hex, separated by one space.
