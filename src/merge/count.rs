@@ -180,10 +180,7 @@ pub(super) fn summarize(
         spec: first.spec,
         key_fingerprint: first.fingerprint.to_string(),
         round: first.round.as_str().to_string(),
-        link_on: match mode {
-            MatchMode::Exact => link_on.iter().map(|k| k.name().to_string()).collect(),
-            MatchMode::Fuzzy => Vec::new(),
-        },
+        link_on: link_on.iter().map(|k| k.name().to_string()).collect(),
         matching: (mode == MatchMode::Fuzzy).then(|| "fuzzy".to_string()),
         people: people.len() as u64,
         unusable: people.person_of.iter().filter(|&&p| p == NO_PERSON).count() as u64,

@@ -371,7 +371,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         Some(scan_suppression(&suppress, &members, progress)?)
     };
     let linked = if fuzzy {
-        link_people_fuzzy(&members)?
+        link_people_fuzzy(&members, &opts.link_on)?
     } else {
         link_people(&members, &opts.link_on)
     };

@@ -60,6 +60,13 @@ impl People {
 pub(super) fn link_people(members: &Members, link_on: &[Kind]) -> (Vec<u32>, usize) {
     let n = members.records();
     let mut uf = UnionFind::new(n);
+    union_on_tokens(members, link_on, &mut uf);
+    let roots: Vec<u32> = (0..n as u32).map(|r| uf.find(r)).collect();
+    order_people(members, &roots)
+}
+
+/// Joins the records that share a token of one of these kinds.
+fn union_on_tokens(members: &Members, link_on: &[Kind], uf: &mut UnionFind) {
     for kind in link_on {
         let ix = &members.index[kind.index()];
         for i in 0..ix.len() {
@@ -69,12 +76,12 @@ pub(super) fn link_people(members: &Members, link_on: &[Kind]) -> (Vec<u32>, usi
             }
         }
     }
-    let roots: Vec<u32> = (0..n as u32).map(|r| uf.find(r)).collect();
-    order_people(members, &roots)
 }
 
-/// `--match fuzzy`: records linked into people by the scoring (spec v2 section 12 step 9).
-pub(super) fn link_people_fuzzy(members: &Members) -> Result<(Vec<u32>, usize)> {
+/// `--match fuzzy`: records linked into people by the scoring (spec v2 section 12 step 9),
+/// and, as with `--match exact`, records sharing a token of a `link_on` kind (an email) are
+/// one person whatever their score.
+pub(super) fn link_people_fuzzy(members: &Members, link_on: &[Kind]) -> Result<(Vec<u32>, usize)> {
     let table = members
         .table
         .as_ref()
@@ -83,15 +90,16 @@ pub(super) fn link_people_fuzzy(members: &Members) -> Result<(Vec<u32>, usize)> 
     let org_of: Vec<u32> = (0..n as u32).map(|r| members.org_of(r) as u32).collect();
     let linked = crate::link::link_people(table, &org_of, &crate::link::Options::default())
         .map_err(link_error)?;
-    // Each cluster's root is its first record, as a union-find's would be.
-    let mut root_of_cluster: HashMap<u32, u32> = HashMap::new();
-    let roots: Vec<u32> = (0..n as u32)
-        .map(|r| {
-            *root_of_cluster
-                .entry(linked.cluster_of[r as usize])
-                .or_insert(r)
-        })
-        .collect();
+    let mut uf = UnionFind::new(n);
+    let mut first_of_cluster: HashMap<u32, u32> = HashMap::new();
+    for r in 0..n as u32 {
+        let first = *first_of_cluster
+            .entry(linked.cluster_of[r as usize])
+            .or_insert(r);
+        uf.union(first, r);
+    }
+    union_on_tokens(members, link_on, &mut uf);
+    let roots: Vec<u32> = (0..n as u32).map(|r| uf.find(r)).collect();
     Ok(order_people(members, &roots))
 }
 

@@ -18,8 +18,8 @@ pub struct Summary {
     pub round: String,
     /// Token kinds that link records into people (`--match exact`).
     pub link_on: Vec<String>,
-    /// `fuzzy` when records were linked and matched by the scoring of token spec v2 (then
-    /// `link_on` does not apply); absent for `--match exact`.
+    /// `fuzzy` when records were linked and matched by the scoring of token spec v2 (records
+    /// sharing a `link_on` token are one person in both modes); absent for `--match exact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matching: Option<String>,
     /// Distinct people across all org lists.
