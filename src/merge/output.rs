@@ -178,7 +178,7 @@ impl Tables<'_> {
                 let p = self.people.person_of[(base as u64 + row) as usize];
                 let p = (p != NO_PERSON).then_some(p as usize);
                 out.extend_from_slice(parsed.token_text);
-                if !parsed.v2.is_empty() || parsed.v2_columns > 0 {
+                if parsed.v2_columns > 0 {
                     out.push(b',');
                     out.extend_from_slice(parsed.v2);
                 }

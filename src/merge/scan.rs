@@ -98,24 +98,18 @@ pub(super) struct LoadPart {
 /// [`TokenTable`].
 #[derive(Default)]
 pub(super) struct RowCells {
-    lens: Vec<u8>,
+    lens: Vec<u32>,
     tokens: Vec<u64>,
 }
 
 impl RowCells {
-    /// Appends a row's cells; `Err` when they are malformed.
-    pub(super) fn push(
-        &mut self,
-        parsed: &hashfile::TokenRow,
-        kinds: usize,
-    ) -> std::result::Result<(), &'static str> {
-        let cells = parsed.kind_cells()?;
+    /// Appends a row's cells (checked by [`hashfile::TokenRow::kind_cells`]).
+    pub(super) fn push(&mut self, cells: &hashfile::KindCells, kinds: usize) {
         for k in 0..kinds {
             let before = self.tokens.len();
             self.tokens.extend(cells.cell(k));
-            self.lens.push((self.tokens.len() - before).min(255) as u8);
+            self.lens.push((self.tokens.len() - before) as u32);
         }
-        Ok(())
     }
 
     pub(super) fn rows(&self, kinds: usize) -> usize {
@@ -218,10 +212,14 @@ pub(super) fn load_members(
                 }
                 if fuzzy {
                     let at = acc.cells.rows(n_kinds);
-                    match acc.cells.push(&parsed, n_kinds) {
-                        // Bit 7: a token of some v2 kind, so the record is usable.
-                        Ok(()) if acc.cells.row_has_tokens(at, n_kinds) => mask |= 1 << 7,
-                        Ok(()) => {}
+                    match parsed.kind_cells() {
+                        Ok(cells) => {
+                            acc.cells.push(&cells, n_kinds);
+                            // Bit 7: a token of some v2 kind, so the record is usable.
+                            if acc.cells.row_has_tokens(at, n_kinds) {
+                                mask |= 1 << 7;
+                            }
+                        }
                         Err(why) => {
                             acc.bad_cells.get_or_insert((row, why));
                         }
@@ -338,7 +336,6 @@ pub(super) fn scan_voters(
                     }
                     hits.count[k][i] = seen.saturating_add(1).min(2);
                 }
-                let block_at = block.data.as_ptr() as usize;
                 let mut kept = part.kept.iter().peekable();
                 for row in firsts {
                     while kept.next_if(|(r, _, _)| *r < row).is_some() {}
@@ -348,11 +345,7 @@ pub(super) fn scan_voters(
                     if hits.geo_of_voter.contains_key(&row) {
                         continue;
                     }
-                    let cells = at
-                        .checked_sub(block_at)
-                        .and_then(|start| block.data.get(start..start + len))
-                        .unwrap_or_default();
-                    hits.intern_kept(&mut interned, row, cells);
+                    hits.intern_kept(&mut interned, row, block.slice_at(at, len));
                 }
             }
             Ok(())
@@ -480,14 +473,9 @@ pub(super) fn scan_voters_fuzzy(
                     });
                 }
                 part.cells.drain_into(&mut candidates.table)?;
-                let block_at = block.data.as_ptr() as usize;
                 for &(row, at, len) in &part.kept {
                     candidates.records.push(row);
-                    let cells = at
-                        .checked_sub(block_at)
-                        .and_then(|start| block.data.get(start..start + len))
-                        .unwrap_or_default();
-                    hits.intern_kept(&mut interned, row, cells);
+                    hits.intern_kept(&mut interned, row, block.slice_at(at, len));
                 }
             }
             Ok(())
@@ -502,7 +490,8 @@ pub(super) fn scan_voters_fuzzy(
             };
             let shares =
                 (0..cells.len().min(n_kinds)).any(|k| cells.cell(k).any(|t| set.contains(k, t)));
-            if shares && acc.cells.push(&parsed, n_kinds).is_ok() {
+            if shares {
+                acc.cells.push(&cells, n_kinds);
                 acc.kept
                     .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));
             }

@@ -438,6 +438,14 @@ pub struct RowBlock {
 }
 
 impl RowBlock {
+    /// The `len` bytes at address `at` (taken from a slice of this block's rows while they
+    /// were parsed); empty if that is not inside the block.
+    pub fn slice_at(&self, at: usize, len: usize) -> &[u8] {
+        at.checked_sub(self.data.as_ptr() as usize)
+            .and_then(|start| self.data.get(start..start.checked_add(len)?))
+            .unwrap_or_default()
+    }
+
     /// Splits the block into about `parts` pieces of whole lines, each with its first row.
     pub fn split(&self, parts: usize) -> Vec<(u64, &[u8])> {
         let mut out = Vec::with_capacity(parts);
