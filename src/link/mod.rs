@@ -100,6 +100,13 @@ pub struct Options {
     /// name and the address agree together, which the independence of Fellegi-Sunter would
     /// count twice (true).
     pub household_rule: bool,
+    /// With the household rule: the share of records that live with another record of the
+    /// same last name. Given, a household pair that agrees on last name and address weighs
+    /// them once, jointly: log2(m_last m_addr / share) in place of the two weights (never more
+    /// than the two). None: such pairs never match. The voter match takes it from the voter
+    /// file (its drop counts); people linking computes it from the pairs within one org when
+    /// it is not given.
+    pub household_share: Option<f64>,
 }
 
 impl Default for Options {
@@ -115,6 +122,7 @@ impl Default for Options {
             anchor_margin: 2,
             order_independent_anchors: false,
             household_rule: true,
+            household_share: None,
         }
     }
 }
@@ -135,6 +143,11 @@ impl Options {
         }
         if self.max_holders < 2 {
             return Err(LinkError::Option("max_holders must be at least 2"));
+        }
+        if let Some(share) = self.household_share {
+            if !(share > 0.0 && share <= 1.0) {
+                return Err(LinkError::Option("household_share must be in (0, 1]"));
+            }
         }
         if self.em_iterations > 10_000 {
             return Err(LinkError::Option("em_iterations must be at most 10000"));

@@ -117,6 +117,20 @@ fn household_pattern(lv: &super::infer::Levels) -> bool {
     level(0) == "X" && !personal
 }
 
+/// Whether the last name and the address both agree at some level (the two fields a household
+/// shares).
+fn last_and_address_agree(lv: &super::infer::Levels) -> bool {
+    let level = |f: usize| super::infer::LEVELS[f][lv[f] as usize];
+    !matches!(level(1), "X" | "?" | "-") && !matches!(level(3), "X" | "?" | "-")
+}
+
+/// Whether a pattern is a household's: the household pattern with last name and address
+/// agreeing.
+pub(crate) fn household_pair(pattern: u32) -> bool {
+    let lv = pattern_levels(pattern);
+    household_pattern(&lv) && last_and_address_agree(&lv)
+}
+
 /// Log-weights per field and level, and per pattern.
 pub(crate) struct Model {
     pub params: Params,
@@ -161,6 +175,7 @@ pub(crate) fn estimate(
     let (alpha, beta) = (opts.u_prior_pairs, opts.m_prior_pairs);
     let mut fields = Vec::with_capacity(N_FIELDS);
     let mut wtab = [[0f64; 9]; N_FIELDS];
+    let (mut mtab, mut utab) = ([[1f64; 9]; N_FIELDS], [[1f64; 9]; N_FIELDS]);
     for f in 0..N_FIELDS {
         let names = LEVELS[f];
         let miss = level_missing(f) as usize;
@@ -190,6 +205,8 @@ pub(crate) fn estimate(
             };
             let w = (m / u).log2();
             wtab[f][l] = w;
+            mtab[f][l] = m;
+            utab[f][l] = u;
             levels.push(LevelParams {
                 level: name,
                 m,
@@ -209,10 +226,21 @@ pub(crate) fn estimate(
     for (p, w) in pattern_weight.iter_mut().enumerate() {
         if all_hist[p] > 0 {
             let lv = pattern_levels(p as u32);
+            let independent = (0..N_FIELDS).fold(0.0, |s, f| s + wtab[f][lv[f] as usize]);
             *w = if opts.household_rule && household_pattern(&lv) {
-                f64::NEG_INFINITY
+                match opts.household_share {
+                    Some(share) if last_and_address_agree(&lv) => {
+                        // last name and address weigh once, jointly, against the share of
+                        // records living with another record of the same last name
+                        let (l, a) = (lv[1] as usize, lv[3] as usize);
+                        let joint_u = share.max(utab[1][l] * utab[3][a]);
+                        let joint = (mtab[1][l] * mtab[3][a] / joint_u).log2();
+                        independent - wtab[1][l] - wtab[3][a] + joint
+                    }
+                    _ => f64::NEG_INFINITY,
+                }
             } else {
-                (0..N_FIELDS).fold(0.0, |s, f| s + wtab[f][lv[f] as usize])
+                independent
             };
         }
     }
@@ -246,4 +274,65 @@ pub(crate) fn estimate(
         },
         pattern_weight,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::infer::pattern_index;
+
+    fn level(f: usize, name: &str) -> u8 {
+        LEVELS[f].iter().position(|&l| l == name).unwrap() as u8
+    }
+
+    /// Weight of a household pair (first names differ; last name, address agree; nothing
+    /// personal) and of the same pair with the date of birth agreeing, under `opts`.
+    fn weights(opts: &Options) -> (f64, f64) {
+        let mut lv = [0u8; N_FIELDS];
+        for (f, l) in lv.iter_mut().enumerate() {
+            *l = level_missing(f);
+        }
+        lv[0] = level(0, "X");
+        lv[1] = level(1, "L");
+        lv[3] = level(3, "HSP");
+        let household = pattern_index(&lv) as usize;
+        lv[2] = level(2, "D");
+        let personal = pattern_index(&lv) as usize;
+        let mut m_counts = [[0u64; 9]; N_FIELDS];
+        m_counts[0][level(0, "F") as usize] = 90;
+        m_counts[0][level(0, "X") as usize] = 10;
+        let mut u_hist = vec![0u64; N_PATTERNS];
+        u_hist[household] = 5;
+        let mut all = vec![0u64; N_PATTERNS];
+        all[household] = 10;
+        all[personal] = 10;
+        let model = estimate(&m_counts, &u_hist, &all, 10, opts).unwrap();
+        (
+            model.pattern_weight[household],
+            model.pattern_weight[personal],
+        )
+    }
+
+    #[test]
+    fn household_pairs_weigh_by_the_household_share() {
+        let with = |share| Options {
+            household_share: share,
+            ..Options::default()
+        };
+        let (refused, personal) = weights(&with(None));
+        assert_eq!(refused, f64::NEG_INFINITY);
+        let (rare, personal_rare) = weights(&with(Some(0.001)));
+        let (common, _) = weights(&with(Some(0.5)));
+        let (independent, _) = weights(&Options {
+            household_rule: false,
+            ..Options::default()
+        });
+        // the date of birth agreeing makes it no household pair: untouched by the share
+        assert_eq!(personal, personal_rare);
+        assert!(rare.is_finite() && common.is_finite());
+        assert!(common < rare, "{common} {rare}");
+        assert!(rare <= independent, "{rare} {independent}");
+        // last name and address count as one piece of evidence: log2(m m / 0.5) < 1 bit
+        assert!(common < weights(&with(Some(0.5))).1);
+    }
 }

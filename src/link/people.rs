@@ -89,6 +89,13 @@ pub fn link_people(
             u_hist[p.pattern as usize] += 1;
         }
     }
+    let mut with_share;
+    let mut opts = opts;
+    if opts.household_rule && opts.household_share.is_none() {
+        with_share = opts.clone();
+        with_share.household_share = Some(within_org_household_share(&pairs, org_of));
+        opts = &with_share;
+    }
     let model = fit(&pairs, &u_hist, n_anchor, opts)?;
     let thr = model.params.threshold_bits;
     let mut links: Vec<(f64, u32, u32)> = pairs
@@ -158,6 +165,20 @@ pub fn link_people(
         ambiguous_rows: (0..n as u32).filter(|&r| amb[r as usize]).collect(),
         params: model.params,
     })
+}
+
+/// The share of rows that have a household pair (first names differ, last name and address
+/// agree, nothing personal agrees) within their own org, smoothed: (rows + 1) / (n + 1).
+fn within_org_household_share(pairs: &[super::score::PairRec], org_of: &[u32]) -> f64 {
+    let mut in_household = vec![false; org_of.len()];
+    for p in pairs {
+        if org_of[p.a as usize] == org_of[p.b as usize] && super::model::household_pair(p.pattern) {
+            in_household[p.a as usize] = true;
+            in_household[p.b as usize] = true;
+        }
+    }
+    let rows = in_household.iter().filter(|&&h| h).count();
+    (rows + 1) as f64 / (org_of.len() + 1) as f64
 }
 
 #[cfg(test)]

@@ -334,9 +334,13 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
     if let Some(policy) = &opts.assign {
         policy.check(&labels)?;
     }
-    let voter_columns = match &voters {
-        Some(v) => HashedFile::open(&v.path)?.kept,
-        None => Vec::new(),
+    let (voter_columns, household_share) = match &voters {
+        Some(v) => {
+            let file = HashedFile::open(&v.path)?;
+            let share = people::household_share(&file.meta);
+            (file.kept, share)
+        }
+        None => (Vec::new(), None),
     };
     if let Some(target) = &opts.target {
         if opts.assign.is_none() {
@@ -377,7 +381,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
     };
     lap("link people");
     let voter_side = match (&hits, &voter_candidates) {
-        (Some(h), Some(c)) => Some(VoterSide::Fuzzy(h, c)),
+        (Some(h), Some(c)) => Some(VoterSide::Fuzzy(h, c, household_share)),
         (Some(h), None) => Some(VoterSide::Exact(h)),
         _ => None,
     };

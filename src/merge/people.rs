@@ -155,7 +155,28 @@ fn order_people(members: &Members, roots: &[u32]) -> (Vec<u32>, usize) {
 /// fuzzy matching scores the voter records that share some token with a member.
 pub(super) enum VoterSide<'a> {
     Exact(&'a VoterHits),
-    Fuzzy(&'a VoterHits, &'a VoterCandidates),
+    /// With the voter file's household share ([`household_share`]).
+    Fuzzy(&'a VoterHits, &'a VoterCandidates, Option<f64>),
+}
+
+/// The share of voter records that live with another voter of the same last name, from the
+/// voter file's drop counts: a token of a kind with a last name and the house number that
+/// several voters held was dropped; each such token stands for at least two of them. The
+/// largest of those kinds' counts, times two, plus one, over the rows plus one. None for files
+/// without drop counts (spec 1) or without such a kind: household pairs then never match.
+pub(super) fn household_share(meta: &crate::spec::hashfile::Metadata) -> Option<f64> {
+    use crate::spec::kinds::{Atom, all_kinds};
+    let dropped = meta.dropped.as_ref()?;
+    all_kinds()
+        .iter()
+        .zip(dropped)
+        .filter(|(k, _)| {
+            k.atoms.contains(&Atom::House)
+                && (k.atoms.contains(&Atom::Last) || k.atoms.contains(&Atom::LastNysiis))
+        })
+        .map(|(_, &n)| n)
+        .max()
+        .map(|n| ((2 * n + 1) as f64 / (meta.rows + 1) as f64).min(1.0))
 }
 
 pub(super) fn resolve_people(
@@ -192,8 +213,8 @@ pub(super) fn resolve_people(
     match voters {
         None => {}
         Some(VoterSide::Exact(hits)) => match_by_passes(members, hits, &mut people),
-        Some(VoterSide::Fuzzy(hits, candidates)) => {
-            match_by_score(members, hits, candidates, &mut people)?
+        Some(VoterSide::Fuzzy(hits, candidates, share)) => {
+            match_by_score(members, hits, candidates, share, &mut people)?
         }
     }
     Ok(people)
@@ -248,6 +269,7 @@ fn match_by_score(
     members: &Members,
     hits: &VoterHits,
     candidates: &VoterCandidates,
+    household_share: Option<f64>,
     people: &mut People,
 ) -> Result<()> {
     let table = members
@@ -275,12 +297,12 @@ fn match_by_score(
         let cells: Vec<&[u64]> = merged.iter().map(Vec::as_slice).collect();
         persons.push_row(&cells).map_err(link_error)?;
     }
-    let result = crate::link::voter_match(
-        &persons,
-        &candidates.table,
-        &crate::link::Options::default(),
-    )
-    .map_err(link_error)?;
+    let opts = crate::link::Options {
+        household_share,
+        ..crate::link::Options::default()
+    };
+    let result =
+        crate::link::voter_match(&persons, &candidates.table, &opts).map_err(link_error)?;
     for (p, outcome) in result.members.iter().enumerate() {
         people.status[p] = match *outcome {
             crate::link::MemberMatch::Matched {
@@ -298,4 +320,44 @@ fn match_by_score(
         };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::household_share;
+    use crate::spec::hashfile::{FileKind, Metadata};
+    use crate::spec::key::Fingerprint;
+    use crate::spec::kinds::all_kinds;
+    use crate::spec::label::{OrgLabel, Round};
+
+    fn voters(rows: u64, dropped: Option<Vec<u64>>) -> Metadata {
+        Metadata {
+            spec: 2,
+            kind: FileKind::Voters,
+            org: OrgLabel::new("voters").unwrap(),
+            round: Round::parse_optional("").unwrap(),
+            fingerprint: Fingerprint::parse("0123-4567-89ab-cdef").unwrap(),
+            rows,
+            tokens: [0; 5],
+            v2_tokens: Vec::new(),
+            dropped,
+            messengers: None,
+        }
+    }
+
+    #[test]
+    fn the_household_share_comes_from_the_drop_counts_of_last_name_and_house_kinds() {
+        let kinds = all_kinds();
+        let index = |name: &str| kinds.iter().position(|k| k.name == name).unwrap();
+        let mut dropped = vec![0u64; kinds.len()];
+        // a kind without the house number does not count, however many it dropped
+        dropped[index("last_nysiis_city_zip5")] = 900;
+        dropped[index("last_nysiis_house_street")] = 40;
+        dropped[index("last_nysiis_house_city")] = 49;
+        let share = household_share(&voters(999, Some(dropped))).unwrap();
+        assert!((share - 99.0 / 1000.0).abs() < 1e-12, "{share}");
+        assert_eq!(household_share(&voters(999, None)), None);
+        let all = vec![10_000; kinds.len()];
+        assert_eq!(household_share(&voters(10, Some(all))), Some(1.0));
+    }
 }
