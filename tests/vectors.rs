@@ -173,7 +173,8 @@ fn v2_token_vectors_from_an_independent_implementation() {
 
 /// The experiment's vectors (`experiments/fuzzy/vectors.txt`): its v1 tokens are the
 /// project's v1 tokens of the same values, every token is HMAC(subkey, value) of its kind,
-/// and the kinds still in the table have the cells the v2 vectors give for the same inputs.
+/// and the kinds still in the table have the cells the v2 vectors give for the same inputs
+/// (the draft's 128-bit v2 tokens cut to the spec's 64 bits).
 #[test]
 fn fuzzy_experiment_vectors_agree() {
     let text = include_str!("../experiments/fuzzy/vectors.txt");
@@ -235,9 +236,16 @@ fn fuzzy_experiment_vectors_agree() {
         checked += 1;
         let column = v1_name(name).map(Kind::name).unwrap_or(name).to_string();
         if let Some(c) = header.iter().position(|h| h == column) {
+            // the draft's v2 tokens were 128 bits; the spec's are their first 64
+            let width = if v1_name(name).is_some() {
+                64
+            } else {
+                token_v2::TOKEN_HEX_LEN
+            };
+            let short: Vec<&str> = want.iter().map(|t| &t[..width]).collect();
             assert_eq!(
                 &v2_rows[person - 1][c],
-                want.join(" "),
+                short.join(" "),
                 "person {person} {name}"
             );
             in_table += 1;

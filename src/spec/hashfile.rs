@@ -1015,7 +1015,7 @@ mod tests {
     #[test]
     fn kind_cells_give_every_token_as_u64() {
         let v1 = "ab".repeat(32);
-        let (t1, t2) = ("0123456789abcdef".repeat(2), "fedcba9876543210".repeat(2));
+        let (t1, t2) = ("0123456789abcdef", "fedcba9876543210");
         let line = format!("{v1},,,,,{t1} {t2},,{t2},1,P-1");
         let row = parse_row_spec(line.as_bytes(), 3).unwrap();
         assert_eq!(row.rest, b"1,P-1");
@@ -1040,9 +1040,10 @@ mod tests {
                 .len(),
             5
         );
-        // Malformed v2 cells are refused: unsorted, upper case, short, two spaces.
+        // Malformed v2 cells are refused: unsorted, upper case, short, long, two spaces.
         for bad in [
             format!("{t2} {t1}"),
+            format!("{t1}{t1}"),
             t1.to_uppercase(),
             t1[1..].to_string(),
             format!("{t1}  {t2}"),

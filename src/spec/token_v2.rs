@@ -1,5 +1,5 @@
 //! Tokens of the kinds spec v2 adds (`docs/token-spec-v2.md`, section 5): one HKDF subkey per
-//! kind (`info = "blindmatch/v2/" + kind`), 128-bit HMAC tokens, one token per distinct
+//! kind (`info = "blindmatch/v2/" + kind`), 64-bit HMAC tokens, one token per distinct
 //! value of a multi-valued kind.
 //!
 //! Like v1's [`crate::spec::token::TokenKeys`], the keyed HMAC state of each kind is computed
@@ -17,8 +17,8 @@ use crate::spec::label::Round;
 use crate::spec::normalize::{Outcome, Problem};
 use crate::spec::token::HmacSha256;
 
-/// Bytes of a v2 token (the first 16 of the HMAC).
-pub const TOKEN_BYTES: usize = 16;
+/// Bytes of a v2 token (the first 8 of the HMAC: 64 bits, what the coordinator compares).
+pub const TOKEN_BYTES: usize = 8;
 /// Length of a v2 token in hex characters.
 pub const TOKEN_HEX_LEN: usize = 2 * TOKEN_BYTES;
 
@@ -151,7 +151,7 @@ pub fn push_cell(out: &mut Vec<u8>, tokens: &[[u8; TOKEN_BYTES]]) {
         if i > 0 {
             out.push(b' ');
         }
-        hex::encode_to_slice(t, &mut hex).expect("32 hex characters for 16 bytes");
+        hex::encode_to_slice(t, &mut hex).expect("two hex characters per byte");
         out.extend_from_slice(&hex);
     }
 }

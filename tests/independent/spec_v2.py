@@ -195,7 +195,7 @@ def cells(key, round_label, row):
         for p in parts:
             values = [v + [x] for v in values for x in a[p]]
         subkey = V1.hkdf_sha256(key, round_label.encode(), ("blindmatch/v2/" + name).encode())
-        toks = sorted({hmac.new(subkey, "|".join(v).encode(), hashlib.sha256).hexdigest()[:32] for v in values})
+        toks = sorted({hmac.new(subkey, "|".join(v).encode(), hashlib.sha256).hexdigest()[:16] for v in values})
         out.append(" ".join(toks))
     return out
 
