@@ -8,7 +8,8 @@
 //! has of each kind. Sorting a kind's tokens (with their positions) finds the values that
 //! occur more than once; every occurrence of such a value is then marked, by row and by its
 //! position in the row, in one bit mask per row. The hashed rows, already staged by the row
-//! sorter, are rewritten on their way out by their row number, without looking tokens up.
+//! sorter, leave out the marked tokens as they are written, by their row number, without
+//! looking tokens up ([`crate::staged::Layout::write_text`]).
 //! Two different tokens of one kind sharing their first 64 bits would be dropped together; at
 //! 20M rows that happens with probability about 1e-5 per kind.
 
@@ -160,48 +161,13 @@ impl Drops {
         self.dropped.iter().any(|&d| d > 0)
     }
 
-    /// Copies hashed row number `index` (0-based, in tally order; token cells of every kind,
-    /// then the rest, then `\n`) into `out` without the dropped tokens.
-    pub fn rewrite(&self, row: &[u8], index: u64, out: &mut Vec<u8>) {
+    /// The drop bits of hashed row number `index` (0-based, in tally order): one bit per
+    /// token, in the order the row lists them (token cells of every kind); `None` when the
+    /// row keeps every token.
+    pub fn mask(&self, index: u64) -> Option<&[u64]> {
         let start = usize::try_from(index).map_or(usize::MAX, |i| i.saturating_mul(self.words));
         let mask = self.masks.get(start..start.saturating_add(self.words));
-        let Some(mask) = mask.filter(|m| m.iter().any(|&w| w != 0)) else {
-            out.extend_from_slice(row);
-            return;
-        };
-        let body = row.strip_suffix(b"\n").unwrap_or(row);
-        let mut pos = 0;
-        let mut end = 0;
-        let mut bit = 0;
-        for k in 0..self.dropped.len() {
-            if k > 0 {
-                if end >= body.len() {
-                    break;
-                }
-                out.push(b',');
-                pos = end + 1;
-            }
-            end = memchr::memchr(b',', &body[pos..]).map_or(body.len(), |e| pos + e);
-            let cell = &body[pos..end];
-            if cell.is_empty() {
-                continue;
-            }
-            let mut first = true;
-            for token in cell.split(|&b| b == b' ') {
-                let gone = mask.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 == 1);
-                bit += 1;
-                if gone {
-                    continue;
-                }
-                if !first {
-                    out.push(b' ');
-                }
-                first = false;
-                out.extend_from_slice(token);
-            }
-        }
-        out.extend_from_slice(&body[end.min(body.len())..]);
-        out.push(b'\n');
+        mask.filter(|m| m.iter().any(|&w| w != 0))
     }
 }
 
@@ -209,6 +175,7 @@ impl Drops {
 mod tests {
     use super::*;
     use crate::spec::kinds::all_kinds;
+    use crate::staged::{END, Layout, push_cell};
 
     #[test]
     fn shared_tokens_leave_every_row_and_counts_follow() {
@@ -229,18 +196,38 @@ mod tests {
         assert!(drops.any());
         assert_eq!((drops.dropped[0], drops.emptied[0]), (1, 2));
         assert_eq!((drops.dropped[name_any], drops.emptied[name_any]), (1, 1));
+        let layout = Layout {
+            v1: 5,
+            cells: kinds.len(),
+        };
+        let mut row = Vec::new();
+        let v1 = |p: u64| {
+            let mut t = [0u8; 32];
+            t[..8].copy_from_slice(&p.to_be_bytes());
+            t
+        };
+        let v2 = |p: u64| {
+            let mut t = [0u8; 16];
+            t[..8].copy_from_slice(&p.to_be_bytes());
+            t
+        };
+        for k in 0..kinds.len() {
+            match k {
+                0 => push_cell(&mut row, &[v1(a)], END),
+                k if k == name_any => push_cell(&mut row, &[v2(a), v2(b)], END),
+                _ => push_cell::<16>(&mut row, &[], END),
+            }
+        }
+        row.extend_from_slice(b",P-1\n");
+        let mut out = Vec::new();
+        layout.write_text(&row, drops.mask(0), &mut out);
         let hex = |p: u64| format!("{p:016x}{}", "0".repeat(16));
         let mut cells = vec![String::new(); kinds.len()];
-        cells[0] = format!("{}{}", hex(a), hex(0));
-        cells[name_any] = format!("{} {}", hex(a), hex(b));
-        let row = format!("{},P-1\n", cells.join(","));
-        let mut out = Vec::new();
-        drops.rewrite(row.as_bytes(), 0, &mut out);
-        cells[0].clear();
         cells[name_any] = hex(a);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             format!("{},P-1\n", cells.join(","))
         );
+        assert!(drops.mask(2).is_none(), "row 3 keeps its token");
     }
 }
