@@ -69,34 +69,9 @@ impl Tally {
     pub fn finish(self) -> Drops {
         let kinds = self.tokens.len();
         let rows = self.counts.len().checked_div(kinds).unwrap_or(0);
-        let mut dropped = vec![0u64; kinds];
         // Per kind, one bit per token (in row order): held by more than one row.
-        let mut shared: Vec<Vec<u64>> = Vec::with_capacity(kinds);
-        for (k, cells) in self.tokens.into_iter().enumerate() {
-            let mut bits = vec![0u64; cells.len().div_ceil(64)];
-            let mut sorted: Vec<(u64, u64)> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, &p)| (p, i as u64))
-                .collect();
-            drop(cells);
-            sorted.par_sort_unstable_by_key(|&(p, _)| p);
-            let mut i = 0;
-            while i < sorted.len() {
-                let mut j = i + 1;
-                while j < sorted.len() && sorted[j].0 == sorted[i].0 {
-                    j += 1;
-                }
-                if j - i > 1 {
-                    dropped[k] += 1;
-                    for &(_, at) in &sorted[i..j] {
-                        bits[(at / 64) as usize] |= 1 << (at % 64);
-                    }
-                }
-                i = j;
-            }
-            shared.push(bits);
-        }
+        let (shared, dropped): (Vec<Vec<u64>>, Vec<u64>) =
+            self.tokens.into_par_iter().map(shared_bits).unzip();
         let any = dropped.iter().any(|&d| d > 0);
         let widest = self
             .counts
@@ -144,6 +119,59 @@ impl Tally {
     }
 }
 
+/// One bit per token of one kind (in row order), set when another token of the kind has
+/// the same value, and the number of distinct values so marked.
+///
+/// Tokens are MAC outputs, uniformly spread, so one counting-sort pass on their top bits
+/// (slots of about 256 tokens, few enough slots that the counts and the write positions stay
+/// in cache) leaves small slots, each sorted in cache: cheaper than one sort of them all.
+fn shared_bits(tokens: Vec<u64>) -> (Vec<u64>, u64) {
+    let n = tokens.len();
+    let mut bits = vec![0u64; n.div_ceil(64)];
+    let mut dropped = 0;
+    let slot_bits = (usize::BITS - n.leading_zeros())
+        .saturating_sub(8)
+        .clamp(1, 12);
+    let slot = |p: u64| (p >> (64 - slot_bits)) as usize;
+    let mut starts = vec![0usize; (1 << slot_bits) + 1];
+    for &p in &tokens {
+        starts[slot(p) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut sorted = vec![(0u64, 0usize); n];
+    for (at, &p) in tokens.iter().enumerate() {
+        let s = &mut next[slot(p)];
+        sorted[*s] = (p, at);
+        *s += 1;
+    }
+    drop(tokens);
+    for w in starts.windows(2) {
+        let group = &mut sorted[w[0]..w[1]];
+        if group.len() < 2 {
+            continue;
+        }
+        group.sort_unstable_by_key(|&(p, _)| p);
+        let mut i = 0;
+        while i < group.len() {
+            let mut j = i + 1;
+            while j < group.len() && group[j].0 == group[i].0 {
+                j += 1;
+            }
+            if j - i > 1 {
+                dropped += 1;
+                for &(_, at) in &group[i..j] {
+                    bits[at / 64] |= 1 << (at % 64);
+                }
+            }
+            i = j;
+        }
+    }
+    (bits, dropped)
+}
+
 /// The tokens to drop: per row, one bit per token, in the order the row lists them.
 pub struct Drops {
     masks: Vec<u64>,
@@ -176,6 +204,34 @@ mod tests {
     use super::*;
     use crate::spec::kinds::all_kinds;
     use crate::staged::{END, Layout, push_cell};
+
+    #[test]
+    fn shared_bits_mark_every_repeated_value() {
+        for n in [0usize, 1, 2, 300, 5000, 70_000] {
+            // A fixed pseudo-random stream, with every 7th value repeating an earlier one.
+            let mut x = 0x9e37_79b9_7f4a_7c15u64;
+            let mut tokens = Vec::with_capacity(n);
+            for i in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                tokens.push(if i % 7 == 6 { tokens[i / 3] } else { x });
+            }
+            let mut seen = std::collections::HashMap::new();
+            for &t in &tokens {
+                *seen.entry(t).or_insert(0) += 1;
+            }
+            let (bits, dropped) = shared_bits(tokens.clone());
+            assert_eq!(dropped, seen.values().filter(|&&c| c > 1).count() as u64);
+            for (at, t) in tokens.iter().enumerate() {
+                assert_eq!(
+                    bits[at / 64] >> (at % 64) & 1 == 1,
+                    seen[t] > 1,
+                    "n {n} at {at}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn shared_tokens_leave_every_row_and_counts_follow() {

@@ -55,10 +55,14 @@ const HEX: [[u8; 2]; 256] = {
     t
 };
 
+/// Appends a token (at most 32 bytes) as hex, in one copy.
 fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    for &b in bytes {
-        out.extend_from_slice(&HEX[usize::from(b)]);
+    let mut buf = [0u8; 2 * V1_BYTES];
+    let n = bytes.len().min(V1_BYTES);
+    for (pair, &b) in buf.chunks_exact_mut(2).zip(&bytes[..n]) {
+        pair.copy_from_slice(&HEX[usize::from(b)]);
     }
+    out.extend_from_slice(&buf[..2 * n]);
 }
 
 /// The layout of staged rows: how many token cells, of which the first `v1` hold v1 tokens.
