@@ -58,7 +58,7 @@ impl KindKeys {
         let mut mac = self.macs[kind].start();
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
-                mac.update(b"|");
+                mac.update_byte(b'|');
             }
             mac.update(part.as_bytes());
         }
@@ -91,11 +91,31 @@ impl KindKeys {
             let mut mac = self.macs[kind].start();
             for (i, &a) in def.atoms.iter().enumerate() {
                 if i > 0 {
-                    mac.update(b"|");
+                    mac.update_byte(b'|');
                 }
                 mac.update(atoms.text(a).as_bytes());
             }
             tokens.push(truncate(mac.finish()));
+            return Ok(());
+        }
+        // The table's multi-valued kinds have one multi-valued atom: one token per its value,
+        // the other atoms' single texts fed directly (no table of every atom's values).
+        let mut multi = (0..n).filter(|&i| def.atoms[i].multi_valued());
+        if let (Some(m), None) = (multi.next(), multi.next()) {
+            let values = atoms.values(def.atoms[m])?;
+            for &value in values.as_slice() {
+                let mut mac = self.macs[kind].start();
+                for (i, &a) in def.atoms.iter().enumerate() {
+                    if i > 0 {
+                        mac.update_byte(b'|');
+                    }
+                    let part = if i == m { value } else { atoms.text(a) };
+                    mac.update(part.as_bytes());
+                }
+                tokens.push(truncate(mac.finish()));
+            }
+            tokens.sort_unstable();
+            tokens.dedup();
             return Ok(());
         }
         let mut values = [[""; MAX_VALUES]; MAX_ATOMS];
