@@ -118,6 +118,7 @@ impl KindKeys {
             tokens.dedup();
             return Ok(());
         }
+        // Several multi-valued atoms (no kind of the table has them): every combination.
         let mut values = [[""; MAX_VALUES]; MAX_ATOMS];
         let mut lens = [0usize; MAX_ATOMS];
         for (i, &a) in def.atoms.iter().enumerate() {
