@@ -35,8 +35,9 @@ use crate::spec::kinds::KindDef;
 use crate::spec::label::{OrgLabel, Round};
 use crate::spec::normalize::Problem;
 use crate::spec::record::{RecordNormalizer, Rules};
-use crate::spec::token::{Kind, TOKEN_HEX_LEN, TokenKeys};
+use crate::spec::token::{Kind, TokenKeys};
 use crate::spec::token_v2::{self, KindKeys};
+use crate::staged::{self, Layout};
 
 const CHUNK_ROWS: usize = 32 * 1024;
 const SUB_CHUNK_ROWS: usize = 2 * 1024;
@@ -277,7 +278,8 @@ impl HashPlan {
         let v2_keys = KindKeys::derive(key, &opts.round);
         let all_kinds = crate::spec::kinds::all_kinds();
         let voters = opts.kind == FileKind::Voters;
-        let mut sorter = RowSorter::new(&opts.output, opts.memory_budget, Kind::ALL.len());
+        let mut sorter = RowSorter::new(&opts.output, opts.memory_budget);
+        let layout = staged_layout();
         let mut report = HashReport {
             v2_kinds: vec![KindCounts::default(); v2_keys.kinds().len()],
             ..HashReport::default()
@@ -294,6 +296,8 @@ impl HashPlan {
             all_kinds: &all_kinds,
             voters,
             rules: opts.rules,
+            layout,
+            tail_is_newline: self.keep_idx.is_empty() && self.messenger_idx.is_none(),
         };
         progress.start(self.export.len);
 
@@ -318,7 +322,8 @@ impl HashPlan {
                         tally.append(&mut part.tally);
                         let mut start = 0;
                         for &end in &part.ends {
-                            sorter.push(&part.out[start..end as usize])?;
+                            let row = &part.out[start..end as usize];
+                            sorter.push(layout.bucket(row), row)?;
                             start = end as usize;
                         }
                         for (set, hashes) in distinct.iter_mut().zip(&part.kept_hashes) {
@@ -403,19 +408,26 @@ impl HashPlan {
     }
 }
 
-/// Writes the ordered rows, without the tokens a voter file's rows share (spec v2, section 7).
+/// The staged rows' token cells: v1's five, then one per v2 kind.
+fn staged_layout() -> Layout {
+    Layout {
+        v1: Kind::ALL.len(),
+        cells: Kind::ALL.len() + crate::spec::kinds::v2_kinds().len(),
+    }
+}
+
+/// Writes the ordered rows as text, without the tokens a voter file's rows share (spec v2,
+/// section 7).
 fn finish_rows<W: Write>(
     sorter: RowSorter,
     drops: Option<Drops>,
     out: &mut W,
     progress: &dyn Progress,
 ) -> Result<()> {
-    match drops {
-        Some(drops) => sorter.finish_rewriting(out, progress, &|row, index, out| {
-            drops.rewrite(row, index, out)
-        }),
-        None => sorter.finish(out, progress),
-    }
+    let layout = staged_layout();
+    sorter.finish_rewriting(out, progress, &|row, index, out| {
+        layout.write_text(row, drops.as_ref().and_then(|d| d.mask(index)), out)
+    })
 }
 
 /// `--keep` copies geography in clear, which only a voter file may carry.
@@ -517,6 +529,9 @@ struct RowContext<'a> {
     all_kinds: &'a [&'static KindDef],
     voters: bool,
     rules: Rules,
+    layout: Layout,
+    /// The text row ends with its last token cell (no messenger or kept column).
+    tail_is_newline: bool,
 }
 
 /// One worker's reusable state.
@@ -538,7 +553,8 @@ struct Counts {
     messenger_unclear: u64,
 }
 
-/// The hashed rows of a sub-chunk, back to back, with their end offsets.
+/// The hashed rows of a sub-chunk in their staged form ([`crate::staged`]), back to back,
+/// with their end offsets.
 struct Processed {
     out: Vec<u8>,
     ends: Vec<u32>,
@@ -556,7 +572,9 @@ fn process(
     work: &mut Workspace,
 ) -> Processed {
     let v2_kinds = ctx.v2_keys.kinds().len();
-    let row_bytes = TOKEN_HEX_LEN * 5 + v2_kinds * 12 + 8 + ctx.keep.len() * 16;
+    let row_bytes = (staged::V1_BYTES + 2) * 5 + v2_kinds * 12 + 8 + ctx.keep.len() * 16;
+    let cells = ctx.layout.cells;
+    let end_of = |cell: usize| ctx.layout.end_of(cell, ctx.tail_is_newline);
     let mut p = Processed {
         out: Vec::with_capacity(records.len() * row_bytes),
         ends: Vec::with_capacity(records.len()),
@@ -578,7 +596,6 @@ fn process(
         buffers,
         tokens,
     } = work;
-    let mut hex = [0u8; TOKEN_HEX_LEN];
     for (i, record) in records.iter().enumerate() {
         let row = first_row + i as u64;
         if ctx.voters {
@@ -588,8 +605,9 @@ fn process(
             p.counts.ragged += 1;
             p.counts.no_token += 1;
             p.problems.push((row, RowProblem::Ragged));
-            p.out.extend_from_slice(b",,,,");
-            p.out.extend(std::iter::repeat_n(b',', v2_kinds));
+            for cell in 0..cells {
+                p.out.push(end_of(cell));
+            }
             for _ in ctx.keep.iter().chain(&ctx.messenger) {
                 p.out.push(b',');
             }
@@ -606,15 +624,11 @@ fn process(
         let results = norm.normalize(&fields);
         let mut any = false;
         for kind in Kind::ALL {
-            if kind.index() > 0 {
-                p.out.push(b',');
-            }
             let counts = &mut p.counts.per_kind[kind.index()];
             match results[kind.index()] {
                 Ok(value) => {
                     let token = ctx.keys.token(kind, value);
-                    hex::encode_to_slice(token, &mut hex).expect("64 hex characters");
-                    p.out.extend_from_slice(&hex);
+                    staged::push_cell(&mut p.out, &[token], end_of(kind.index()));
                     counts.tokens += 1;
                     any = true;
                     if ctx.voters {
@@ -622,29 +636,39 @@ fn process(
                             .cell(kind.index(), std::iter::once(prefix_of_bytes(&token)));
                     }
                 }
-                Err(Problem::Missing) => counts.missing += 1,
-                Err(Problem::Invalid) => {
-                    counts.invalid += 1;
-                    p.problems.push((row, RowProblem::Invalid(kind)));
+                Err(problem) => {
+                    p.out.push(end_of(kind.index()));
+                    if problem == Problem::Missing {
+                        counts.missing += 1;
+                    } else {
+                        counts.invalid += 1;
+                        p.problems.push((row, RowProblem::Invalid(kind)));
+                    }
                 }
             }
         }
         p.counts.no_token += u64::from(!any);
         atoms.normalize(&fields, norm);
         for k in 0..v2_kinds {
-            p.out.push(b',');
             let counts = &mut p.counts.v2[k];
+            let end = end_of(Kind::ALL.len() + k);
             match ctx.v2_keys.cell(k, atoms, tokens) {
                 Ok(()) => {
-                    token_v2::push_cell(&mut p.out, tokens);
+                    staged::push_cell(&mut p.out, tokens, end);
                     counts.tokens += 1;
                     if ctx.voters {
                         let prefixes = tokens.iter().map(|t| prefix_of_bytes(t));
                         p.tally.cell(Kind::ALL.len() + k, prefixes);
                     }
                 }
-                Err(Problem::Missing) => counts.missing += 1,
-                Err(Problem::Invalid) => counts.invalid += 1,
+                Err(problem) => {
+                    p.out.push(end);
+                    if problem == Problem::Missing {
+                        counts.missing += 1;
+                    } else {
+                        counts.invalid += 1;
+                    }
+                }
             }
         }
         if let Some(i) = ctx.messenger {

@@ -8,8 +8,8 @@
 //! Modules by concern, each a folder where it has parts:
 //! - [`input`]: reading exports (layouts, encodings, spreadsheets, which column is what);
 //! - [`spec`]: the token spec's fields and tokens, keys, and the hashed file format;
-//! - [`hash`] and [`lookup`]: the org-side pipelines (with [`rowsort`] and [`outfile`]:
-//!   content ordering and atomic writes);
+//! - [`hash`] and [`lookup`]: the org-side pipelines (with [`rowsort`], [`staged`] and
+//!   [`outfile`]: content ordering, rows' staged form and atomic writes);
 //! - [`merge`]: the coordinator's linking, voter match, assignment and messengers;
 //! - [`link`]: the coordinator's fuzzy scoring of token spec v2 (a library, not yet used by
 //!   `merge`);
@@ -34,6 +34,7 @@ mod python;
 pub mod report;
 pub mod rowsort;
 pub mod spec;
+pub mod staged;
 pub mod synth;
 
 pub use error::{Error, Result};

@@ -3,9 +3,11 @@
 //! The order of a CRM export often follows signup date, so a hashed file must not keep it.
 //! Sorting rows by their bytes gives an order that reveals nothing about the input order and
 //! is reproducible (the same rows always give the same file). To sort more rows than fit in
-//! memory, rows are first distributed into 256 buckets by the first byte of their first
-//! token (uniformly random, since tokens are MAC outputs), buckets spill to scratch files
-//! when a memory budget is reached, and each bucket is then sorted on its own.
+//! memory, rows are first distributed into 256 buckets by a byte the caller gives (`hash`
+//! gives the first byte of the row's first token, uniformly random since tokens are MAC
+//! outputs), buckets spill to scratch files when a memory budget is reached, and each bucket
+//! is then sorted on its own. Rows are sorted as bytes; `hash` stages them in a form whose
+//! byte order is its text's ([`crate::staged`]) and writes the text on the way out.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -16,71 +18,44 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::outfile::scratch_file_near;
 use crate::progress::Progress;
-use crate::spec::token::TOKEN_HEX_LEN;
 
-const BUCKETS: usize = 256;
+/// Buckets: one per value of the byte rows are distributed by.
+pub const BUCKETS: usize = 256;
 /// Default memory for buffered rows before spilling to disk.
 pub const DEFAULT_BUDGET: usize = 256 << 20;
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    }
-}
-
-/// The bucket of a hashed-file row: the first byte of its first non-empty token.
-fn bucket_of(row: &[u8], token_columns: usize) -> usize {
-    let mut i = 0;
-    for _ in 0..token_columns {
-        match row.get(i) {
-            Some(b',') => i += 1,
-            Some(_) if row.len() >= i + TOKEN_HEX_LEN => {
-                return match (hex_value(row[i]), hex_value(row[i + 1])) {
-                    (Some(hi), Some(lo)) => usize::from(hi << 4 | lo),
-                    _ => 0,
-                };
-            }
-            _ => return 0,
-        }
-    }
-    0
-}
 
 /// Rewrites a sorted row on its way out: the row (with its `\n`), its number in push order,
 /// and the buffer to append the row to write to.
 pub type Rewrite<'a> = dyn Fn(&[u8], u64, &mut Vec<u8>) + Sync + 'a;
 
-/// Collects rows (each ending in `\n`) and writes them sorted by content.
+/// Collects rows and writes them sorted by content.
 pub struct RowSorter {
     buckets: Vec<Vec<u8>>,
     spills: Vec<Option<File>>,
     buffered: usize,
     budget: usize,
     scratch_near: PathBuf,
-    token_columns: usize,
     /// Rows pushed so far: the next row's number.
     pushed: u64,
 }
 
 impl RowSorter {
     /// `scratch_near`: a path whose directory receives scratch files if rows spill.
-    pub fn new(scratch_near: &Path, budget: usize, token_columns: usize) -> RowSorter {
+    pub fn new(scratch_near: &Path, budget: usize) -> RowSorter {
         RowSorter {
             buckets: vec![Vec::new(); BUCKETS],
             spills: (0..BUCKETS).map(|_| None).collect(),
             buffered: 0,
             budget: budget.max(1),
             scratch_near: scratch_near.to_path_buf(),
-            token_columns,
             pushed: 0,
         }
     }
 
-    /// Adds one row (with its trailing newline). Rows are numbered from 0 in push order.
-    pub fn push(&mut self, row: &[u8]) -> Result<()> {
-        let bucket = &mut self.buckets[bucket_of(row, self.token_columns)];
+    /// Adds one row to bucket `bucket` (below [`BUCKETS`]): rows of a lower bucket are
+    /// written first. Rows are numbered from 0 in push order.
+    pub fn push(&mut self, bucket: usize, row: &[u8]) -> Result<()> {
+        let bucket = &mut self.buckets[bucket % BUCKETS];
         bucket.extend_from_slice(&(row.len() as u32).to_le_bytes());
         bucket.extend_from_slice(&self.pushed.to_le_bytes());
         bucket.extend_from_slice(row);
@@ -116,8 +91,8 @@ impl RowSorter {
         self.finish_rewriting(out, progress, &|row, _, out| out.extend_from_slice(row))
     }
 
-    /// As [`RowSorter::finish`], each sorted row passed through `rewrite` (row in, with its
-    /// `\n`, and its number in push order; appends the row to write). Rows are ordered by
+    /// As [`RowSorter::finish`], each sorted row passed through `rewrite` (row in, and its
+    /// number in push order; appends the row to write). Rows are ordered by
     /// their content before the rewrite: rows of equal content in any order.
     pub fn finish_rewriting(
         mut self,
@@ -156,14 +131,17 @@ fn sort_bucket(
     near: &Path,
     rewrite: &Rewrite<'_>,
 ) -> Result<Vec<u8>> {
-    let mut data = Vec::new();
-    if let Some(mut file) = spill {
-        file.seek(SeekFrom::Start(0))
-            .and_then(|_| file.read_to_end(&mut data))
-            .map_err(Error::io(near))?;
-    }
-    data.extend_from_slice(&memory);
-    drop(memory);
+    let data = match spill {
+        None => memory,
+        Some(mut file) => {
+            let mut data = Vec::new();
+            file.seek(SeekFrom::Start(0))
+                .and_then(|_| file.read_to_end(&mut data))
+                .map_err(Error::io(near))?;
+            data.extend_from_slice(&memory);
+            data
+        }
+    };
     let mut rows: Vec<(&[u8], u64)> = Vec::new();
     let mut i = 0;
     while i + 12 <= data.len() {
@@ -175,7 +153,8 @@ fn sort_bucket(
         i += 12 + len;
     }
     rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = Vec::with_capacity(data.len());
+    // Room for rows written as hex, about twice their staged size.
+    let mut out = Vec::with_capacity(data.len() * 2);
     for (row, index) in rows {
         rewrite(row, index, &mut out);
     }
@@ -186,32 +165,26 @@ fn sort_bucket(
 mod tests {
     use super::*;
 
-    fn token(first: u8) -> String {
-        format!("{first:02x}{}", "0".repeat(62))
-    }
-
     #[test]
-    fn buckets_follow_the_first_present_token() {
-        let row = format!(",,{},\n", token(0xab));
-        assert_eq!(bucket_of(row.as_bytes(), 5), 0xab);
-        assert_eq!(bucket_of(b",,,,,precinct ff\n", 5), 0);
-    }
-
-    #[test]
-    fn order_is_content_only_and_spilling_changes_nothing() {
+    fn order_is_bucket_then_content_and_spilling_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let near = dir.path().join("out");
-        let rows: Vec<String> = (0..500u32)
-            .map(|i| format!("{}{:08},,,,x\n", token((i * 37 % 256) as u8), i))
+        let rows: Vec<(usize, String)> = (0..500u32)
+            .map(|i| {
+                (
+                    (i * 37 % 256) as usize,
+                    format!("{:08},,,,x\n", i * 7919 % 1000),
+                )
+            })
             .collect();
         let run = |budget: usize, reversed: bool| {
-            let mut sorter = RowSorter::new(&near, budget, 5);
+            let mut sorter = RowSorter::new(&near, budget);
             let mut input = rows.clone();
             if reversed {
                 input.reverse();
             }
-            for r in &input {
-                sorter.push(r.as_bytes()).unwrap();
+            for (b, r) in &input {
+                sorter.push(*b, r.as_bytes()).unwrap();
             }
             let mut out = Vec::new();
             sorter
@@ -224,12 +197,7 @@ mod tests {
         assert_eq!(in_memory, run(1000, true));
         let mut expected = rows.clone();
         expected.sort();
-        let mut got: Vec<&str> = std::str::from_utf8(&in_memory)
-            .unwrap()
-            .split_inclusive('\n')
-            .collect();
-        assert_eq!(got.len(), 500);
-        got.sort();
-        assert_eq!(got, expected);
+        let expected: String = expected.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(String::from_utf8(in_memory).unwrap(), expected);
     }
 }

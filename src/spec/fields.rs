@@ -433,6 +433,9 @@ pub struct AtomNormalizer {
     current_year: u32,
     text: [String; ATOMS],
     state: [Outcome; ATOMS],
+    /// The first name's first_nick forms from the nickname table, looked up once a row
+    /// (three kinds use them); `None` when the name is not in the table.
+    nick: Option<&'static [&'static str]>,
 
     scratch: String,
     work: Vec<u8>,
@@ -446,6 +449,7 @@ impl AtomNormalizer {
             current_year,
             text: Default::default(),
             state: [Err(Problem::Missing); ATOMS],
+            nick: None,
             scratch: String::new(),
             work: Vec::new(),
             key: Vec::new(),
@@ -488,6 +492,10 @@ impl AtomNormalizer {
             first.and_then(|_| initial(&self.text[t(Atom::First)], &mut buf));
         self.text[t(Atom::FirstInit)] = buf;
         self.state[t(Atom::FirstNick)] = first;
+        self.nick = match first.map(|_| first_nick(&self.text[t(Atom::First)])) {
+            Ok(NickForms::Table(forms)) => Some(forms),
+            _ => None,
+        };
         let pair = |this: &mut Self, a: Atom, b: Atom, to: Atom| {
             let state = all_of(&[this.state[t(a)], this.state[t(b)]]);
             if state.is_ok() {
@@ -538,12 +546,10 @@ impl AtomNormalizer {
             len: 0,
         };
         match atom {
-            Atom::FirstNick => {
-                let forms = first_nick(text(Atom::First));
-                for i in 0..forms.len() {
-                    v.push(forms.get(i));
-                }
-            }
+            Atom::FirstNick => match self.nick {
+                Some(forms) => forms.iter().for_each(|f| v.push(f)),
+                None => v.push(text(Atom::First)),
+            },
             Atom::NameAnyNysiis => {
                 let (a, b) = (text(Atom::FirstNysiis), text(Atom::LastNysiis));
                 let (x, y) = if a <= b { (a, b) } else { (b, a) };

@@ -8,11 +8,12 @@
 use std::fmt;
 
 use hkdf::Hkdf;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::Hmac;
 use sha2::Sha256;
 
 use crate::spec::key::ConsortiumKey;
 use crate::spec::label::Round;
+use crate::spec::mac::PrekeyedHmac;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
@@ -79,23 +80,18 @@ pub fn subkey(key: &ConsortiumKey, round: &Round, kind: Kind) -> [u8; 32] {
 /// Ready-keyed HMAC states, one per kind, for one key and round.
 #[derive(Clone)]
 pub struct TokenKeys {
-    macs: [HmacSha256; 5],
+    macs: [PrekeyedHmac; 5],
 }
 
 impl TokenKeys {
     pub fn derive(key: &ConsortiumKey, round: &Round) -> TokenKeys {
-        let macs = Kind::ALL.map(|kind| {
-            <HmacSha256 as KeyInit>::new_from_slice(&subkey(key, round, kind))
-                .expect("HMAC takes any key length")
-        });
+        let macs = Kind::ALL.map(|kind| PrekeyedHmac::new(&subkey(key, round, kind)));
         TokenKeys { macs }
     }
 
     /// The raw 32-byte token of an already-normalized value.
     pub fn token(&self, kind: Kind, normalized: &str) -> [u8; 32] {
-        let mut mac = self.macs[kind.index()].clone();
-        mac.update(normalized.as_bytes());
-        mac.finalize().into_bytes().into()
+        self.macs[kind.index()].mac(normalized.as_bytes())
     }
 
     /// The token as 64 lowercase hex characters, written into `out` without allocating.

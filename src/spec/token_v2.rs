@@ -2,20 +2,19 @@
 //! kind (`info = "blindmatch/v2/" + kind`), 64-bit HMAC tokens, one token per distinct
 //! value of a multi-valued kind.
 //!
-//! Like v1's [`crate::spec::token::TokenKeys`], the keyed HMAC state of each kind is computed
-//! once per run and cloned per value, and a kind's value is fed to the HMAC part by part, so
+//! Like v1's [`crate::spec::token::TokenKeys`], the keyed HMAC states of each kind are computed
+//! once per run ([`PrekeyedHmac`]), and a kind's value is fed to the HMAC part by part, so
 //! no joined string is built.
 
 use hkdf::Hkdf;
-use hmac::{KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::spec::fields::{AtomNormalizer, MAX_VALUES, all_of};
 use crate::spec::key::ConsortiumKey;
 use crate::spec::kinds::{self, KindDef};
 use crate::spec::label::Round;
+use crate::spec::mac::PrekeyedHmac;
 use crate::spec::normalize::{Outcome, Problem};
-use crate::spec::token::HmacSha256;
 
 /// Bytes of a v2 token (the first 8 of the HMAC: 64 bits, what the coordinator compares).
 pub const TOKEN_BYTES: usize = 8;
@@ -36,7 +35,7 @@ pub fn subkey(key: &ConsortiumKey, round: &Round, kind: &str) -> [u8; 32] {
 #[derive(Clone)]
 pub struct KindKeys {
     kinds: &'static [KindDef],
-    macs: Vec<HmacSha256>,
+    macs: Vec<PrekeyedHmac>,
 }
 
 impl KindKeys {
@@ -44,10 +43,7 @@ impl KindKeys {
         let kinds = kinds::v2_kinds();
         let macs = kinds
             .iter()
-            .map(|k| {
-                <HmacSha256 as KeyInit>::new_from_slice(&subkey(key, round, &k.name))
-                    .expect("HMAC takes any key length")
-            })
+            .map(|k| PrekeyedHmac::new(&subkey(key, round, &k.name)))
             .collect();
         KindKeys { kinds, macs }
     }
@@ -59,14 +55,14 @@ impl KindKeys {
 
     /// The token of one value given as its parts (joined with `|` as the spec says).
     pub fn token(&self, kind: usize, parts: &[&str]) -> [u8; TOKEN_BYTES] {
-        let mut mac = self.macs[kind].clone();
+        let mut mac = self.macs[kind].start();
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
-                mac.update(b"|");
+                mac.update_byte(b'|');
             }
             mac.update(part.as_bytes());
         }
-        truncate(mac)
+        truncate(mac.finish())
     }
 
     /// The tokens of kind `kind` (index into [`kinds::v2_kinds`]) for the record in `atoms`:
@@ -92,16 +88,37 @@ impl KindKeys {
         all_of(&states[..n])?;
         if !def.multi_valued() {
             // One value: its parts go straight into the MAC.
-            let mut mac = self.macs[kind].clone();
+            let mut mac = self.macs[kind].start();
             for (i, &a) in def.atoms.iter().enumerate() {
                 if i > 0 {
-                    mac.update(b"|");
+                    mac.update_byte(b'|');
                 }
                 mac.update(atoms.text(a).as_bytes());
             }
-            tokens.push(truncate(mac));
+            tokens.push(truncate(mac.finish()));
             return Ok(());
         }
+        // The table's multi-valued kinds have one multi-valued atom: one token per its value,
+        // the other atoms' single texts fed directly (no table of every atom's values).
+        let mut multi = (0..n).filter(|&i| def.atoms[i].multi_valued());
+        if let (Some(m), None) = (multi.next(), multi.next()) {
+            let values = atoms.values(def.atoms[m])?;
+            for &value in values.as_slice() {
+                let mut mac = self.macs[kind].start();
+                for (i, &a) in def.atoms.iter().enumerate() {
+                    if i > 0 {
+                        mac.update_byte(b'|');
+                    }
+                    let part = if i == m { value } else { atoms.text(a) };
+                    mac.update(part.as_bytes());
+                }
+                tokens.push(truncate(mac.finish()));
+            }
+            tokens.sort_unstable();
+            tokens.dedup();
+            return Ok(());
+        }
+        // Several multi-valued atoms (no kind of the table has them): every combination.
         let mut values = [[""; MAX_VALUES]; MAX_ATOMS];
         let mut lens = [0usize; MAX_ATOMS];
         for (i, &a) in def.atoms.iter().enumerate() {
@@ -136,9 +153,8 @@ impl KindKeys {
     }
 }
 
-/// The token of a fed MAC: the first [`TOKEN_BYTES`] of its output.
-fn truncate(mac: HmacSha256) -> [u8; TOKEN_BYTES] {
-    let full: [u8; 32] = mac.finalize().into_bytes().into();
+/// A token: the first [`TOKEN_BYTES`] of a MAC.
+fn truncate(full: [u8; 32]) -> [u8; TOKEN_BYTES] {
     let mut out = [0u8; TOKEN_BYTES];
     out.copy_from_slice(&full[..TOKEN_BYTES]);
     out
