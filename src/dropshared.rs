@@ -220,6 +220,7 @@ impl Drops {
 mod tests {
     use super::*;
     use crate::spec::kinds::all_kinds;
+    use crate::spec::token_v2;
     use crate::staged::{END, Layout, push_cell};
 
     #[test]
@@ -280,7 +281,7 @@ mod tests {
             t
         };
         let v2 = |p: u64| {
-            let mut t = [0u8; 16];
+            let mut t = [0u8; token_v2::TOKEN_BYTES];
             t[..8].copy_from_slice(&p.to_be_bytes());
             t
         };
@@ -288,13 +289,13 @@ mod tests {
             match k {
                 0 => push_cell(&mut row, &[v1(a)], END),
                 k if k == name_any => push_cell(&mut row, &[v2(a), v2(b)], END),
-                _ => push_cell::<16>(&mut row, &[], END),
+                _ => push_cell::<{ token_v2::TOKEN_BYTES }>(&mut row, &[], END),
             }
         }
         row.extend_from_slice(b",P-1\n");
         let mut out = Vec::new();
         layout.write_text(&row, drops.mask(0), &mut out);
-        let hex = |p: u64| format!("{p:016x}{}", "0".repeat(16));
+        let hex = |p: u64| format!("{p:016x}{}", "0".repeat(2 * token_v2::TOKEN_BYTES - 16));
         let mut cells = vec![String::new(); kinds.len()];
         cells[name_any] = hex(a);
         assert_eq!(

@@ -16,7 +16,7 @@
 //! each non-empty cell is `FIRST token (SEP token)*`, then every cell ends with `END` (or
 //! `END_LAST` for the last token cell when the text row ends right after it), then the rest
 //! of the text row (messenger flag, kept columns, `\n`) follows verbatim. Tokens have a
-//! fixed width per column (32 bytes for v1's five, 16 for v2's), so the first difference
+//! fixed width per column (32 bytes for v1's five, 8 for v2's), so the first difference
 //! between two staged rows is either inside one token, where raw bytes order as their
 //! lowercase hex does, or at a marker, where the markers order as the text characters they
 //! stand for: `\n` (`END_LAST`) < ` ` (`SEP`) < `,` (`END`) < a hex digit (`FIRST`).
@@ -145,7 +145,8 @@ mod tests {
 
     const LAYOUT: Layout = Layout { v1: 2, cells: 4 };
 
-    /// A staged row and its text, from cells of token first bytes (v1 tokens 32 bytes, v2 16).
+    /// A staged row and its text, from cells of token first bytes (v1 tokens 32 bytes, v2
+    /// [`token_v2::TOKEN_BYTES`]).
     fn row(cells: &[&[u8]], tail: &str) -> (Vec<u8>, String) {
         let mut staged = Vec::new();
         let mut text = Vec::new();
@@ -156,7 +157,8 @@ mod tests {
                 push_cell(&mut staged, &tokens, end);
                 tokens.iter().map(hex::encode).collect()
             } else {
-                let tokens: Vec<[u8; 16]> = firsts.iter().map(|&b| [b; 16]).collect();
+                let tokens: Vec<[u8; token_v2::TOKEN_BYTES]> =
+                    firsts.iter().map(|&b| [b; token_v2::TOKEN_BYTES]).collect();
                 push_cell(&mut staged, &tokens, end);
                 tokens.iter().map(hex::encode).collect()
             };
