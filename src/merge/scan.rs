@@ -103,13 +103,21 @@ pub(super) struct RowCells {
 }
 
 impl RowCells {
-    /// Appends a row's cells (checked by [`hashfile::TokenRow::kind_cells`]).
-    pub(super) fn push(&mut self, cells: &hashfile::KindCells, kinds: usize) {
-        for k in 0..kinds {
-            let before = self.tokens.len();
-            self.tokens.extend(cells.cell(k));
-            self.lens.push((self.tokens.len() - before) as u32);
-        }
+    /// Appends a row's cells of kinds `0..kinds`, checked as
+    /// [`hashfile::TokenRow::kind_cells`] checks them; on `Err` nothing is appended.
+    pub(super) fn push(
+        &mut self,
+        row: &hashfile::TokenRow,
+        kinds: usize,
+    ) -> std::result::Result<(), &'static str> {
+        row.append_kind_tokens(kinds, &mut self.lens, &mut self.tokens)
+    }
+
+    /// Removes the rows from the `rows`th on (rows counted from 0 in this batch), whose
+    /// tokens start at `tokens`.
+    fn truncate(&mut self, rows: usize, kinds: usize, tokens: usize) {
+        self.lens.truncate(rows * kinds);
+        self.tokens.truncate(tokens);
     }
 
     pub(super) fn rows(&self, kinds: usize) -> usize {
@@ -212,9 +220,8 @@ pub(super) fn load_members(
                 }
                 if fuzzy {
                     let at = acc.cells.rows(n_kinds);
-                    match parsed.kind_cells() {
-                        Ok(cells) => {
-                            acc.cells.push(&cells, n_kinds);
+                    match acc.cells.push(&parsed, n_kinds) {
+                        Ok(()) => {
                             // Bit 7: a token of some v2 kind, so the record is usable.
                             if acc.cells.row_has_tokens(at, n_kinds) {
                                 mask |= 1 << 7;
@@ -371,12 +378,20 @@ pub(super) fn scan_voters(
 }
 
 /// Every member token of every kind, for the voter stream's question "does this voter row
-/// share any token with any member?". Tokens are uniformly random, so a radix directory over
-/// the top bits lands each lookup in a handful of keys.
+/// share any token with any member?". Most voter tokens are no member's, so a bitmap of about
+/// 16 bits per member token (a few MB, cache-resident where a sorted array of the tokens is
+/// not) answers most questions with one read; the rest are settled exactly in the sorted
+/// keys, through a radix directory over the top bits (tokens are uniformly random, so each
+/// lookup lands in a handful of keys). Kinds no member has are not looked up at all.
 struct MemberTokens {
     keys: Vec<u64>,
     directory: Vec<u32>,
     shift: u32,
+    /// Bit `key >> filter_shift` set for every key.
+    filter: Vec<u64>,
+    filter_shift: u32,
+    /// Bit k set when some member has a token of kind k (k < 64).
+    kinds: u64,
 }
 
 impl MemberTokens {
@@ -387,11 +402,15 @@ impl MemberTokens {
 
     fn build(table: &TokenTable) -> MemberTokens {
         let kinds = table.kinds().len();
-        let mut keys: Vec<u64> = (0..table.rows())
-            .flat_map(|r| {
-                (0..kinds).flat_map(move |k| table.cell(r, k).iter().map(move |&t| Self::key(k, t)))
-            })
-            .collect();
+        let mut keys: Vec<u64> = Vec::with_capacity(table.tokens());
+        let mut present = 0u64;
+        for k in 0..kinds {
+            let before = keys.len();
+            keys.extend(table.column(k).map(|(t, _)| Self::key(k, t)));
+            if keys.len() > before && k < 64 {
+                present |= 1 << k;
+            }
+        }
         keys.par_sort_unstable();
         keys.dedup();
         let bits = (usize::BITS - keys.len().leading_zeros()).clamp(4, 24);
@@ -404,15 +423,34 @@ impl MemberTokens {
             }
             *entry = k as u32;
         }
+        let filter_bits = (usize::BITS - (keys.len() * 16).leading_zeros()).clamp(12, 32);
+        let filter_shift = 64 - filter_bits;
+        let mut filter = vec![0u64; 1 << (filter_bits - 6)];
+        for &key in &keys {
+            let bit = key >> filter_shift;
+            filter[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
         MemberTokens {
             keys,
             directory,
             shift,
+            filter,
+            filter_shift,
+            kinds: present,
         }
+    }
+
+    /// Whether some member has a token of kind `kind` at all.
+    fn has_kind(&self, kind: usize) -> bool {
+        kind >= 64 || self.kinds & 1 << kind != 0
     }
 
     fn contains(&self, kind: usize, token: u64) -> bool {
         let key = Self::key(kind, token);
+        let bit = key >> self.filter_shift;
+        if self.filter[(bit >> 6) as usize] & 1 << (bit & 63) == 0 {
+            return false;
+        }
         let slot = (key >> self.shift) as usize;
         let (lo, hi) = (
             self.directory[slot] as usize,
@@ -481,19 +519,24 @@ pub(super) fn scan_voters_fuzzy(
             Ok(())
         },
         |acc: &mut FuzzyVoterPart, row, parsed| {
-            let cells = match parsed.kind_cells() {
-                Ok(cells) => cells,
-                Err(why) => {
-                    acc.bad_cells.get_or_insert((row, why));
-                    return;
-                }
-            };
-            let shares =
-                (0..cells.len().min(n_kinds)).any(|k| cells.cell(k).any(|t| set.contains(k, t)));
+            // The row's tokens go straight into the part; taken back out unless it shares one.
+            let (at, tokens_at) = (acc.cells.rows(n_kinds), acc.cells.tokens.len());
+            if let Err(why) = acc.cells.push(&parsed, n_kinds) {
+                acc.bad_cells.get_or_insert((row, why));
+                return;
+            }
+            let lens = &acc.cells.lens[at * n_kinds..];
+            let mut start = tokens_at;
+            let shares = lens.iter().enumerate().any(|(k, &n)| {
+                let cell = &acc.cells.tokens[start..start + n as usize];
+                start += n as usize;
+                set.has_kind(k) && cell.iter().any(|&t| set.contains(k, t))
+            });
             if shares {
-                acc.cells.push(&cells, n_kinds);
                 acc.kept
                     .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));
+            } else {
+                acc.cells.truncate(at, n_kinds, tokens_at);
             }
         },
     )?;
