@@ -445,12 +445,42 @@ impl MemberTokens {
         kind >= 64 || self.kinds & 1 << kind != 0
     }
 
+    /// False when no member has this token; true when one may.
+    fn may_contain(&self, kind: usize, token: u64) -> bool {
+        let bit = Self::key(kind, token) >> self.filter_shift;
+        self.filter[(bit >> 6) as usize] & 1 << (bit & 63) != 0
+    }
+
+    /// Whether a row's cells (`lens[k]` tokens of kind k, one after another in `tokens`)
+    /// share a token with some member. Every token's filter bit is read first, without
+    /// stopping early: the reads are independent, so their cache misses overlap. Most rows
+    /// stop there; the others are settled exactly.
+    fn shares_any(&self, lens: &[u32], tokens: &[u64]) -> bool {
+        let cells = || {
+            lens.iter().enumerate().scan(0usize, |start, (k, &n)| {
+                let cell = tokens.get(*start..*start + n as usize).unwrap_or_default();
+                *start += n as usize;
+                Some((k, cell))
+            })
+        };
+        let mut maybe = false;
+        for (k, cell) in cells() {
+            if self.has_kind(k) {
+                for &t in cell {
+                    maybe |= self.may_contain(k, t);
+                }
+            }
+        }
+        maybe
+            && cells()
+                .any(|(k, cell)| self.has_kind(k) && cell.iter().any(|&t| self.contains(k, t)))
+    }
+
     fn contains(&self, kind: usize, token: u64) -> bool {
-        let key = Self::key(kind, token);
-        let bit = key >> self.filter_shift;
-        if self.filter[(bit >> 6) as usize] & 1 << (bit & 63) == 0 {
+        if !self.may_contain(kind, token) {
             return false;
         }
+        let key = Self::key(kind, token);
         let slot = (key >> self.shift) as usize;
         let (lo, hi) = (
             self.directory[slot] as usize,
@@ -525,13 +555,10 @@ pub(super) fn scan_voters_fuzzy(
                 acc.bad_cells.get_or_insert((row, why));
                 return;
             }
-            let lens = &acc.cells.lens[at * n_kinds..];
-            let mut start = tokens_at;
-            let shares = lens.iter().enumerate().any(|(k, &n)| {
-                let cell = &acc.cells.tokens[start..start + n as usize];
-                start += n as usize;
-                set.has_kind(k) && cell.iter().any(|&t| set.contains(k, t))
-            });
+            let shares = set.shares_any(
+                &acc.cells.lens[at * n_kinds..],
+                &acc.cells.tokens[tokens_at..],
+            );
             if shares {
                 acc.kept
                     .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));

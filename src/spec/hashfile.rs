@@ -807,36 +807,6 @@ fn hex32(token: &[u8]) -> Option<(u64, u64)> {
     Some((word(0)? << 32 | word(1)?, word(2)? << 32 | word(3)?))
 }
 
-/// Reads one v2 cell's tokens into `tokens` (first 16 hex digits each, as
-/// [`CellTokens`] gives them); `false` when the cell is not what [`valid_v2_cell`] accepts.
-#[inline]
-fn append_v2_cell(cell: &[u8], tokens: &mut Vec<u64>) -> bool {
-    let w = token_v2::TOKEN_HEX_LEN;
-    if cell.is_empty() {
-        return true;
-    }
-    if (cell.len() + 1) % (w + 1) != 0 {
-        return false;
-    }
-    let mut previous: Option<(u64, u64)> = None;
-    for (i, token) in cell.chunks(w + 1).enumerate() {
-        let (token, sep) = token.split_at(w.min(token.len()));
-        let Some(value) = hex32(token) else {
-            return false;
-        };
-        let last = (i + 1) * (w + 1) > cell.len();
-        if (last && !sep.is_empty()) || (!last && sep != b" ") {
-            return false;
-        }
-        if previous.is_some_and(|p| p >= value) {
-            return false;
-        }
-        previous = Some(value);
-        tokens.push(value.0);
-    }
-    true
-}
-
 impl TokenRow<'_> {
     /// Appends the row's tokens of kinds `0..kinds` (indexed like [`kinds::all_kinds`]) to
     /// `tokens`, and one count per kind to `lens`: the same tokens as
@@ -875,23 +845,48 @@ impl TokenRow<'_> {
             }
             lens.push(n);
         }
+        // The v2 cells are walked by their structure: a cell is empty (a comma or the end
+        // follows) or 32-hex tokens each followed by one space, a comma or the end. No byte
+        // is looked at twice and none is searched for.
+        let (v2, w) = (self.v2, token_v2::TOKEN_HEX_LEN);
+        let mut at = 0;
         let mut cells = 0;
-        if self.v2_columns > 0 {
-            for cell in self.v2.split(|&b| b == b',') {
-                if cells == self.v2_columns {
+        while cells < self.v2_columns {
+            if cells > 0 {
+                if v2.get(at) != Some(&b',') {
                     return false;
                 }
-                let before = tokens.len();
-                if !append_v2_cell(cell, tokens) {
-                    return false;
-                }
-                if 5 + cells < kinds {
-                    lens.push((tokens.len() - before) as u32);
-                } else {
-                    tokens.truncate(before);
-                }
-                cells += 1;
+                at += 1;
             }
+            let before = tokens.len();
+            if at < v2.len() && v2[at] != b',' {
+                let mut previous: Option<(u64, u64)> = None;
+                loop {
+                    let Some(value) = v2.get(at..at + w).and_then(hex32) else {
+                        return false;
+                    };
+                    if previous.is_some_and(|p| p >= value) {
+                        return false;
+                    }
+                    previous = Some(value);
+                    tokens.push(value.0);
+                    at += w;
+                    if v2.get(at) != Some(&b' ') {
+                        break;
+                    }
+                    at += 1;
+                }
+            }
+            if 5 + cells < kinds {
+                lens.push((tokens.len() - before) as u32);
+            } else {
+                tokens.truncate(before);
+            }
+            cells += 1;
+        }
+        // Anything left (another cell, or more after a token) is malformed.
+        if self.v2_columns > 0 && at != v2.len() {
+            return false;
         }
         if cells != self.v2_columns {
             return false;
