@@ -283,22 +283,30 @@ impl VoterHits {
     }
 
     /// Records the kept columns (CSV-encoded `cells`) of voter record `row` as a geography
-    /// row of interned values.
-    fn intern_kept(&mut self, interned: &mut [HashMap<String, u32>], row: u32, cells: &[u8]) {
-        let values = split_kept(cells, self.columns.len());
-        let ids = values
-            .into_iter()
-            .enumerate()
-            .map(|(c, v)| match interned[c].get(&v) {
+    /// row of interned values. `buf` is scratch space, kept between rows.
+    fn intern_kept(
+        &mut self,
+        interned: &mut [HashMap<String, u32>],
+        row: u32,
+        cells: &[u8],
+        buf: &mut Vec<u8>,
+    ) {
+        let mut ids = Vec::with_capacity(self.columns.len());
+        let values = &mut self.values;
+        hashfile::for_each_kept(cells, self.columns.len(), buf, |c, v| {
+            // Borrowed unless the bytes are not UTF-8; a String is made for new values only.
+            let v = String::from_utf8_lossy(v);
+            let id = match interned[c].get(v.as_ref()) {
                 Some(&id) => id,
                 None => {
-                    let id = self.values[c].len() as u32;
-                    interned[c].insert(v.clone(), id);
-                    self.values[c].push(v);
+                    let id = values[c].len() as u32;
+                    interned[c].insert(v.to_string(), id);
+                    values[c].push(v.into_owned());
                     id
                 }
-            })
-            .collect();
+            };
+            ids.push(id);
+        });
         self.geo_of_voter.insert(row, self.geo_rows.len() as u32);
         self.geo_rows.push(ids);
     }
@@ -321,6 +329,7 @@ pub(super) fn scan_voters(
     let columns = file.kept.clone();
     let mut hits = VoterHits::new(members, columns, input.meta.rows);
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
+    let mut buf = Vec::new();
     let width = hits.columns.len();
     progress.phase("voter file", input.meta.rows);
     drop(file);
@@ -352,7 +361,7 @@ pub(super) fn scan_voters(
                     if hits.geo_of_voter.contains_key(&row) {
                         continue;
                     }
-                    hits.intern_kept(&mut interned, row, block.slice_at(at, len));
+                    hits.intern_kept(&mut interned, row, block.slice_at(at, len), &mut buf);
                 }
             }
             Ok(())
@@ -523,6 +532,7 @@ pub(super) fn scan_voters_fuzzy(
     let mut hits = VoterHits::new(members, file.kept.clone(), input.meta.rows);
     drop(file);
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
+    let mut buf = Vec::new();
     let mut candidates = VoterCandidates {
         table: TokenTable::new(&link_kinds()).map_err(link_error)?,
         records: Vec::new(),
@@ -543,7 +553,7 @@ pub(super) fn scan_voters_fuzzy(
                 part.cells.drain_into(&mut candidates.table)?;
                 for &(row, at, len) in &part.kept {
                     candidates.records.push(row);
-                    hits.intern_kept(&mut interned, row, block.slice_at(at, len));
+                    hits.intern_kept(&mut interned, row, block.slice_at(at, len), &mut buf);
                 }
             }
             Ok(())

@@ -918,40 +918,55 @@ pub fn messenger_flag(rest: &[u8]) -> std::result::Result<bool, &'static str> {
 /// single lines written by `hash`, so fields are either plain or quoted with `""` escapes.
 pub fn split_kept(rest: &[u8], count: usize) -> Vec<String> {
     let mut values = Vec::with_capacity(count);
+    for_each_kept(rest, count, &mut Vec::new(), |_, v| {
+        values.push(String::from_utf8_lossy(v).into_owned());
+    });
+    values
+}
+
+/// Gives `f(column, value)` for each of the `count` values [`split_kept`] gives, as bytes:
+/// a plain field as a slice of `rest`, a quoted one unquoted in `buf`. Nothing is allocated
+/// per row, so a reader that interns the values pays only for new ones.
+pub fn for_each_kept(
+    rest: &[u8],
+    count: usize,
+    buf: &mut Vec<u8>,
+    mut f: impl FnMut(usize, &[u8]),
+) {
+    let mut column = 0;
     let mut i = 0;
-    while values.len() < count && i <= rest.len() {
-        let mut value = Vec::new();
+    while column < count && i <= rest.len() {
         if rest.get(i) == Some(&b'"') {
+            buf.clear();
             i += 1;
             while i < rest.len() {
                 if rest[i] == b'"' {
                     if rest.get(i + 1) == Some(&b'"') {
-                        value.push(b'"');
+                        buf.push(b'"');
                         i += 2;
                         continue;
                     }
                     i += 1;
                     break;
                 }
-                value.push(rest[i]);
+                buf.push(rest[i]);
                 i += 1;
             }
             while i < rest.len() && rest[i] != b',' {
                 i += 1;
             }
+            f(column, buf);
         } else {
-            let end = rest[i..]
-                .iter()
-                .position(|&b| b == b',')
-                .map_or(rest.len(), |p| i + p);
-            value.extend_from_slice(&rest[i..end]);
+            let end = memchr::memchr(b',', &rest[i..]).map_or(rest.len(), |p| i + p);
+            f(column, &rest[i..end]);
             i = end;
         }
-        values.push(String::from_utf8_lossy(&value).into_owned());
+        column += 1;
         i += 1;
     }
-    values.resize(count, String::new());
-    values
+    for c in column..count {
+        f(c, b"");
+    }
 }
 
 /// Reads only the metadata of a hashed file.
