@@ -95,11 +95,18 @@ pub fn hashed_file(data: &[u8]) {
             let Ok(block) = block else { break };
             for line in block.data.split(|&b| b == b'\n') {
                 let _ = parse_row(line);
-                if let Ok(row) = hashfile::parse_row_spec(line, v2_columns)
-                    && let Ok(cells) = row.kind_cells()
-                {
-                    for (_, tokens) in cells.iter() {
-                        tokens.for_each(drop);
+                if let Ok(row) = hashfile::parse_row_spec(line, v2_columns) {
+                    // The merge's one-pass reader gives what the reference reader gives.
+                    let (mut lens, mut tokens) = (Vec::new(), Vec::new());
+                    let fused = row.append_kind_tokens(5 + v2_columns, &mut lens, &mut tokens);
+                    match row.kind_cells() {
+                        Ok(cells) => {
+                            assert!(fused.is_ok());
+                            let want: Vec<u64> = cells.iter().flat_map(|(_, t)| t).collect();
+                            assert_eq!(tokens, want);
+                            assert_eq!(lens.len(), cells.len());
+                        }
+                        Err(why) => assert_eq!(fused, Err(why)),
                     }
                 }
             }

@@ -26,6 +26,45 @@ struct KindOut {
     frequent_rows: Vec<u32>,
 }
 
+/// Sorts entries by (token, row), as `sort_unstable` would. Tokens are uniformly random, so
+/// one counting pass over their top bits puts a handful of entries in each bucket and the
+/// buckets are then sorted alone: two passes over memory instead of a comparison sort's
+/// log n. (A token held by many rows makes one large bucket, sorted like any other.)
+fn sort_entries(e: &mut Vec<Entry>) {
+    let n = e.len();
+    if n < 1 << 12 {
+        e.sort_unstable();
+        return;
+    }
+    // About four entries per bucket.
+    let bits = (usize::BITS - n.leading_zeros())
+        .saturating_sub(2)
+        .clamp(1, 24);
+    let shift = 64 - bits;
+    let bucket = |x: &Entry| (x.token >> shift) as usize;
+    let mut starts = vec![0u32; (1 << bits) + 1];
+    for x in e.iter() {
+        starts[bucket(x) + 1] += 1;
+    }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
+    }
+    let mut next = starts.clone();
+    let mut out = vec![Entry { token: 0, row: 0 }; n];
+    for x in e.iter() {
+        let at = &mut next[bucket(x)];
+        out[*at as usize] = *x;
+        *at += 1;
+    }
+    for w in starts.windows(2) {
+        let run = &mut out[w[0] as usize..w[1] as usize];
+        if run.len() > 1 {
+            run.sort_unstable();
+        }
+    }
+    *e = out;
+}
+
 /// Index one kind: sort its (token, row) entries; each run of one token held by 2..=
 /// `max_holders` rows emits its pairs. `cross = Some(n_left)`: only pairs of a left row
 /// (global row < n_left) and a right row, keyed `a << 32 | (b - n_left)`; `None`: every pair
@@ -41,7 +80,7 @@ fn kind_pairs(k: usize, tables: &[&TokenTable], cross: Option<u32>, max_holders:
         }));
         base += t.rows() as u32;
     }
-    e.par_sort_unstable();
+    sort_entries(&mut e);
     let bit = 1u64 << k;
     let mut out = KindOut {
         pairs: Vec::new(),
@@ -221,6 +260,34 @@ mod tests {
             t.push_row(r).unwrap();
         }
         t
+    }
+
+    #[test]
+    fn sort_entries_sorts_as_sort_unstable() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in [0, 1, 5, 4095, 4096, 10_000, 70_001] {
+            let mut e: Vec<Entry> = (0..n)
+                .map(|i| Entry {
+                    // Some repeated and some crowded tokens among random ones.
+                    token: match i % 7 {
+                        0 => 42,
+                        1 => next() % 1000,
+                        _ => next(),
+                    },
+                    row: (next() % 50_000) as u32,
+                })
+                .collect();
+            let mut want = e.clone();
+            want.sort_unstable();
+            sort_entries(&mut e);
+            assert!(e == want, "{n} entries");
+        }
     }
 
     #[test]

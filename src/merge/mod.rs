@@ -35,7 +35,7 @@ use crate::link::TokenTable;
 use crate::progress::Progress;
 use crate::report::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
 use crate::spec::hashfile::{
-    self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row_spec, split_kept,
+    self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row_spec,
 };
 use crate::spec::kinds::{KindDef, all_kinds, v2_kinds};
 use crate::spec::token::Kind;

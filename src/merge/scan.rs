@@ -16,11 +16,15 @@ pub(super) fn par_rows<T: Send + Default>(
         .par_iter()
         .map(|&(first_row, bytes)| {
             let mut acc = T::default();
-            // Pieces are whole lines, each ending in a newline.
-            let Some(body) = bytes.strip_suffix(b"\n") else {
+            // Pieces are whole lines, each ending in a newline; found with memchr, not by
+            // testing every byte in turn.
+            if !bytes.ends_with(b"\n") {
                 return Ok(acc);
-            };
-            for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+            }
+            let mut start = 0;
+            for (i, end) in memchr::memchr_iter(b'\n', bytes).enumerate() {
+                let line = &bytes[start..end];
+                start = end + 1;
                 let row = first_row + i as u64;
                 let parsed = parse_row_spec(line, v2_columns).map_err(|why| Error::NotHashed {
                     path: path.to_path_buf(),
@@ -103,13 +107,21 @@ pub(super) struct RowCells {
 }
 
 impl RowCells {
-    /// Appends a row's cells (checked by [`hashfile::TokenRow::kind_cells`]).
-    pub(super) fn push(&mut self, cells: &hashfile::KindCells, kinds: usize) {
-        for k in 0..kinds {
-            let before = self.tokens.len();
-            self.tokens.extend(cells.cell(k));
-            self.lens.push((self.tokens.len() - before) as u32);
-        }
+    /// Appends a row's cells of kinds `0..kinds`, checked as
+    /// [`hashfile::TokenRow::kind_cells`] checks them; on `Err` nothing is appended.
+    pub(super) fn push(
+        &mut self,
+        row: &hashfile::TokenRow,
+        kinds: usize,
+    ) -> std::result::Result<(), &'static str> {
+        row.append_kind_tokens(kinds, &mut self.lens, &mut self.tokens)
+    }
+
+    /// Removes the rows from the `rows`th on (rows counted from 0 in this batch), whose
+    /// tokens start at `tokens`.
+    fn truncate(&mut self, rows: usize, kinds: usize, tokens: usize) {
+        self.lens.truncate(rows * kinds);
+        self.tokens.truncate(tokens);
     }
 
     pub(super) fn rows(&self, kinds: usize) -> usize {
@@ -212,9 +224,8 @@ pub(super) fn load_members(
                 }
                 if fuzzy {
                     let at = acc.cells.rows(n_kinds);
-                    match parsed.kind_cells() {
-                        Ok(cells) => {
-                            acc.cells.push(&cells, n_kinds);
+                    match acc.cells.push(&parsed, n_kinds) {
+                        Ok(()) => {
                             // Bit 7: a token of some v2 kind, so the record is usable.
                             if acc.cells.row_has_tokens(at, n_kinds) {
                                 mask |= 1 << 7;
@@ -276,22 +287,30 @@ impl VoterHits {
     }
 
     /// Records the kept columns (CSV-encoded `cells`) of voter record `row` as a geography
-    /// row of interned values.
-    fn intern_kept(&mut self, interned: &mut [HashMap<String, u32>], row: u32, cells: &[u8]) {
-        let values = split_kept(cells, self.columns.len());
-        let ids = values
-            .into_iter()
-            .enumerate()
-            .map(|(c, v)| match interned[c].get(&v) {
+    /// row of interned values. `buf` is scratch space, kept between rows.
+    fn intern_kept(
+        &mut self,
+        interned: &mut [HashMap<String, u32>],
+        row: u32,
+        cells: &[u8],
+        buf: &mut Vec<u8>,
+    ) {
+        let mut ids = Vec::with_capacity(self.columns.len());
+        let values = &mut self.values;
+        hashfile::for_each_kept(cells, self.columns.len(), buf, |c, v| {
+            // Borrowed unless the bytes are not UTF-8; a String is made for new values only.
+            let v = String::from_utf8_lossy(v);
+            let id = match interned[c].get(v.as_ref()) {
                 Some(&id) => id,
                 None => {
-                    let id = self.values[c].len() as u32;
-                    interned[c].insert(v.clone(), id);
-                    self.values[c].push(v);
+                    let id = values[c].len() as u32;
+                    interned[c].insert(v.to_string(), id);
+                    values[c].push(v.into_owned());
                     id
                 }
-            })
-            .collect();
+            };
+            ids.push(id);
+        });
         self.geo_of_voter.insert(row, self.geo_rows.len() as u32);
         self.geo_rows.push(ids);
     }
@@ -314,6 +333,7 @@ pub(super) fn scan_voters(
     let columns = file.kept.clone();
     let mut hits = VoterHits::new(members, columns, input.meta.rows);
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
+    let mut buf = Vec::new();
     let width = hits.columns.len();
     progress.phase("voter file", input.meta.rows);
     drop(file);
@@ -345,7 +365,7 @@ pub(super) fn scan_voters(
                     if hits.geo_of_voter.contains_key(&row) {
                         continue;
                     }
-                    hits.intern_kept(&mut interned, row, block.slice_at(at, len));
+                    hits.intern_kept(&mut interned, row, block.slice_at(at, len), &mut buf);
                 }
             }
             Ok(())
@@ -371,12 +391,20 @@ pub(super) fn scan_voters(
 }
 
 /// Every member token of every kind, for the voter stream's question "does this voter row
-/// share any token with any member?". Tokens are uniformly random, so a radix directory over
-/// the top bits lands each lookup in a handful of keys.
+/// share any token with any member?". Most voter tokens are no member's, so a Bloom filter of
+/// 8-16 bits per member token (a few MB, cache-resident where a sorted array of the tokens is
+/// not) answers most questions with one read; the rest are settled exactly in the sorted
+/// keys, through a radix directory over the top bits (tokens are uniformly random, so each
+/// lookup lands in a handful of keys). Kinds no member has are not looked up at all.
 struct MemberTokens {
     keys: Vec<u64>,
     directory: Vec<u32>,
     shift: u32,
+    /// A blocked Bloom filter of the keys: the bits of [`Self::probe`] set for each.
+    filter: Vec<u64>,
+    filter_shift: u32,
+    /// Bit k set when some member has a token of kind k (k < 64).
+    kinds: u64,
 }
 
 impl MemberTokens {
@@ -387,11 +415,15 @@ impl MemberTokens {
 
     fn build(table: &TokenTable) -> MemberTokens {
         let kinds = table.kinds().len();
-        let mut keys: Vec<u64> = (0..table.rows())
-            .flat_map(|r| {
-                (0..kinds).flat_map(move |k| table.cell(r, k).iter().map(move |&t| Self::key(k, t)))
-            })
-            .collect();
+        let mut keys: Vec<u64> = Vec::with_capacity(table.tokens());
+        let mut present = 0u64;
+        for k in 0..kinds {
+            let before = keys.len();
+            keys.extend(table.column(k).map(|(t, _)| Self::key(k, t)));
+            if keys.len() > before && k < 64 {
+                present |= 1 << k;
+            }
+        }
         keys.par_sort_unstable();
         keys.dedup();
         let bits = (usize::BITS - keys.len().leading_zeros()).clamp(4, 24);
@@ -404,14 +436,73 @@ impl MemberTokens {
             }
             *entry = k as u32;
         }
+        // 8 to 16 bits per key, as 64-bit words; see `Self::probe`.
+        let filter_bits = (usize::BITS - (keys.len() * 8).leading_zeros()).clamp(12, 32);
+        let filter_shift = 64 - (filter_bits - 6);
+        let mut filter = vec![0u64; 1 << (filter_bits - 6)];
+        for &key in &keys {
+            let (word, bits) = Self::probe(key, filter_shift);
+            filter[word] |= bits;
+        }
         MemberTokens {
             keys,
             directory,
             shift,
+            filter,
+            filter_shift,
+            kinds: present,
         }
     }
 
+    /// Whether some member has a token of kind `kind` at all.
+    fn has_kind(&self, kind: usize) -> bool {
+        kind >= 64 || self.kinds & 1 << kind != 0
+    }
+
+    /// Where a key lies in the filter: a word (from its top bits) and three bits in it (from
+    /// three of its low 6-bit groups). One read per question, and about 1% false positives
+    /// at 8-16 bits per key where a single bit per key gives 6-12%.
+    fn probe(key: u64, filter_shift: u32) -> (usize, u64) {
+        let word = (key >> filter_shift) as usize;
+        let bits = 1 << (key & 63) | 1 << (key >> 6 & 63) | 1 << (key >> 12 & 63);
+        (word, bits)
+    }
+
+    /// False when no member has this token; true when one may.
+    fn may_contain(&self, kind: usize, token: u64) -> bool {
+        let (word, bits) = Self::probe(Self::key(kind, token), self.filter_shift);
+        self.filter[word] & bits == bits
+    }
+
+    /// Whether a row's cells (`lens[k]` tokens of kind k, one after another in `tokens`)
+    /// share a token with some member. Every token's filter bit is read first, without
+    /// stopping early: the reads are independent, so their cache misses overlap. Most rows
+    /// stop there; the others are settled exactly.
+    fn shares_any(&self, lens: &[u32], tokens: &[u64]) -> bool {
+        let cells = || {
+            lens.iter().enumerate().scan(0usize, |start, (k, &n)| {
+                let cell = tokens.get(*start..*start + n as usize).unwrap_or_default();
+                *start += n as usize;
+                Some((k, cell))
+            })
+        };
+        let mut maybe = false;
+        for (k, cell) in cells() {
+            if self.has_kind(k) {
+                for &t in cell {
+                    maybe |= self.may_contain(k, t);
+                }
+            }
+        }
+        maybe
+            && cells()
+                .any(|(k, cell)| self.has_kind(k) && cell.iter().any(|&t| self.contains(k, t)))
+    }
+
     fn contains(&self, kind: usize, token: u64) -> bool {
+        if !self.may_contain(kind, token) {
+            return false;
+        }
         let key = Self::key(kind, token);
         let slot = (key >> self.shift) as usize;
         let (lo, hi) = (
@@ -455,6 +546,7 @@ pub(super) fn scan_voters_fuzzy(
     let mut hits = VoterHits::new(members, file.kept.clone(), input.meta.rows);
     drop(file);
     let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); hits.columns.len()];
+    let mut buf = Vec::new();
     let mut candidates = VoterCandidates {
         table: TokenTable::new(&link_kinds()).map_err(link_error)?,
         records: Vec::new(),
@@ -475,25 +567,27 @@ pub(super) fn scan_voters_fuzzy(
                 part.cells.drain_into(&mut candidates.table)?;
                 for &(row, at, len) in &part.kept {
                     candidates.records.push(row);
-                    hits.intern_kept(&mut interned, row, block.slice_at(at, len));
+                    hits.intern_kept(&mut interned, row, block.slice_at(at, len), &mut buf);
                 }
             }
             Ok(())
         },
         |acc: &mut FuzzyVoterPart, row, parsed| {
-            let cells = match parsed.kind_cells() {
-                Ok(cells) => cells,
-                Err(why) => {
-                    acc.bad_cells.get_or_insert((row, why));
-                    return;
-                }
-            };
-            let shares =
-                (0..cells.len().min(n_kinds)).any(|k| cells.cell(k).any(|t| set.contains(k, t)));
+            // The row's tokens go straight into the part; taken back out unless it shares one.
+            let (at, tokens_at) = (acc.cells.rows(n_kinds), acc.cells.tokens.len());
+            if let Err(why) = acc.cells.push(&parsed, n_kinds) {
+                acc.bad_cells.get_or_insert((row, why));
+                return;
+            }
+            let shares = set.shares_any(
+                &acc.cells.lens[at * n_kinds..],
+                &acc.cells.tokens[tokens_at..],
+            );
             if shares {
-                acc.cells.push(&cells, n_kinds);
                 acc.kept
                     .push((row as u32, parsed.rest.as_ptr() as usize, parsed.rest.len()));
+            } else {
+                acc.cells.truncate(at, n_kinds, tokens_at);
             }
         },
     )?;

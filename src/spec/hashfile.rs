@@ -773,6 +773,131 @@ impl<'a> TokenRow<'a> {
     }
 }
 
+/// The value of 8 lowercase hex digits, or `None` when a byte is not one. The eight bytes are
+/// checked and converted together in one `u64` (SWAR), not one table look-up each: the voter
+/// stream of a fuzzy merge reads a dozen 32-hex tokens per row.
+#[inline]
+fn hex8(bytes: [u8; 8]) -> Option<u32> {
+    const fn each(b: u8) -> u64 {
+        b as u64 * 0x0101_0101_0101_0101
+    }
+    const HIGH: u64 = each(0x80);
+    let x = u64::from_be_bytes(bytes);
+    // With every byte below 0x80, adding at most 0x50 to each carries into no other byte.
+    let digit = x.wrapping_add(each(0x80 - b'0')) & !x.wrapping_add(each(0x80 - b'9' - 1));
+    let lower = x.wrapping_add(each(0x80 - b'a')) & !x.wrapping_add(each(0x80 - b'f' - 1));
+    if x & HIGH != 0 || (digit | lower) & HIGH != HIGH {
+        return None;
+    }
+    // One nibble per byte ('a' is 0x61: 1 + 9), then pairs, quads, the eight.
+    let v = (x & each(0x0F)) + ((lower & HIGH) >> 7) * 9;
+    let v = (v | v >> 4) & 0x00FF_00FF_00FF_00FF;
+    let v = (v | v >> 8) & 0x0000_FFFF_0000_FFFF;
+    Some((v | v >> 16) as u32)
+}
+
+/// A 32-hex v2 token as (first 16 digits, last 16 digits); `None` unless all 32 are
+/// lowercase hex. Comparing the pairs orders tokens as their text does.
+#[inline]
+fn hex32(token: &[u8]) -> Option<(u64, u64)> {
+    let word = |i: usize| -> Option<u64> {
+        let chunk: [u8; 8] = token.get(i * 8..i * 8 + 8)?.try_into().ok()?;
+        hex8(chunk).map(u64::from)
+    };
+    Some((word(0)? << 32 | word(1)?, word(2)? << 32 | word(3)?))
+}
+
+impl TokenRow<'_> {
+    /// Appends the row's tokens of kinds `0..kinds` (indexed like [`kinds::all_kinds`]) to
+    /// `tokens`, and one count per kind to `lens`: the same tokens as
+    /// [`TokenRow::kind_cells`] gives, checked the same way, in one pass and without
+    /// parsing a token twice (a v1 token is the top of its prefix, already parsed). Cells
+    /// of kinds at `kinds` and beyond are checked but not kept. On `Err` (the message
+    /// [`TokenRow::kind_cells`] gives) nothing is appended.
+    pub fn append_kind_tokens(
+        &self,
+        kinds: usize,
+        lens: &mut Vec<u32>,
+        tokens: &mut Vec<u64>,
+    ) -> std::result::Result<(), &'static str> {
+        let (lens_at, tokens_at) = (lens.len(), tokens.len());
+        let ok = self.v2_columns <= MAX_KINDS - 5
+            && self.v2.len() <= u32::MAX as usize
+            && self.append_checked(kinds, lens, tokens);
+        if ok {
+            return Ok(());
+        }
+        lens.truncate(lens_at);
+        tokens.truncate(tokens_at);
+        // The rare bad row: the reference reader names the problem.
+        Err(self
+            .kind_cells()
+            .err()
+            .unwrap_or("a token cell of a v2 kind is malformed"))
+    }
+
+    /// [`TokenRow::append_kind_tokens`] without the clean-up; `false` on any problem.
+    fn append_checked(&self, kinds: usize, lens: &mut Vec<u32>, tokens: &mut Vec<u64>) -> bool {
+        for k in 0..kinds.min(5) {
+            let n = u32::from(!self.tokens[k].is_empty());
+            if n > 0 {
+                tokens.push((self.prefixes[k] >> 64) as u64);
+            }
+            lens.push(n);
+        }
+        // The v2 cells are walked by their structure: a cell is empty (a comma or the end
+        // follows) or 32-hex tokens each followed by one space, a comma or the end. No byte
+        // is looked at twice and none is searched for.
+        let (v2, w) = (self.v2, token_v2::TOKEN_HEX_LEN);
+        let mut at = 0;
+        let mut cells = 0;
+        while cells < self.v2_columns {
+            if cells > 0 {
+                if v2.get(at) != Some(&b',') {
+                    return false;
+                }
+                at += 1;
+            }
+            let before = tokens.len();
+            if at < v2.len() && v2[at] != b',' {
+                let mut previous: Option<(u64, u64)> = None;
+                loop {
+                    let Some(value) = v2.get(at..at + w).and_then(hex32) else {
+                        return false;
+                    };
+                    if previous.is_some_and(|p| p >= value) {
+                        return false;
+                    }
+                    previous = Some(value);
+                    tokens.push(value.0);
+                    at += w;
+                    if v2.get(at) != Some(&b' ') {
+                        break;
+                    }
+                    at += 1;
+                }
+            }
+            if 5 + cells < kinds {
+                lens.push((tokens.len() - before) as u32);
+            } else {
+                tokens.truncate(before);
+            }
+            cells += 1;
+        }
+        // Anything left (another cell, or more after a token) is malformed.
+        if self.v2_columns > 0 && at != v2.len() {
+            return false;
+        }
+        if cells != self.v2_columns {
+            return false;
+        }
+        for _ in (5 + cells).max(kinds.min(5))..kinds {
+            lens.push(0);
+        }
+        true
+    }
+}
+
 /// The 128-bit prefix of a hex token: what the coordinator's indexes compare.
 pub fn token_prefix(hex: &[u8]) -> u128 {
     hex[..32].iter().fold(0u128, |acc, &b| {
@@ -793,40 +918,55 @@ pub fn messenger_flag(rest: &[u8]) -> std::result::Result<bool, &'static str> {
 /// single lines written by `hash`, so fields are either plain or quoted with `""` escapes.
 pub fn split_kept(rest: &[u8], count: usize) -> Vec<String> {
     let mut values = Vec::with_capacity(count);
+    for_each_kept(rest, count, &mut Vec::new(), |_, v| {
+        values.push(String::from_utf8_lossy(v).into_owned());
+    });
+    values
+}
+
+/// Gives `f(column, value)` for each of the `count` values [`split_kept`] gives, as bytes:
+/// a plain field as a slice of `rest`, a quoted one unquoted in `buf`. Nothing is allocated
+/// per row, so a reader that interns the values pays only for new ones.
+pub fn for_each_kept(
+    rest: &[u8],
+    count: usize,
+    buf: &mut Vec<u8>,
+    mut f: impl FnMut(usize, &[u8]),
+) {
+    let mut column = 0;
     let mut i = 0;
-    while values.len() < count && i <= rest.len() {
-        let mut value = Vec::new();
+    while column < count && i <= rest.len() {
         if rest.get(i) == Some(&b'"') {
+            buf.clear();
             i += 1;
             while i < rest.len() {
                 if rest[i] == b'"' {
                     if rest.get(i + 1) == Some(&b'"') {
-                        value.push(b'"');
+                        buf.push(b'"');
                         i += 2;
                         continue;
                     }
                     i += 1;
                     break;
                 }
-                value.push(rest[i]);
+                buf.push(rest[i]);
                 i += 1;
             }
             while i < rest.len() && rest[i] != b',' {
                 i += 1;
             }
+            f(column, buf);
         } else {
-            let end = rest[i..]
-                .iter()
-                .position(|&b| b == b',')
-                .map_or(rest.len(), |p| i + p);
-            value.extend_from_slice(&rest[i..end]);
+            let end = memchr::memchr(b',', &rest[i..]).map_or(rest.len(), |p| i + p);
+            f(column, &rest[i..end]);
             i = end;
         }
-        values.push(String::from_utf8_lossy(&value).into_owned());
+        column += 1;
         i += 1;
     }
-    values.resize(count, String::new());
-    values
+    for c in column..count {
+        f(c, b"");
+    }
 }
 
 /// Reads only the metadata of a hashed file.
@@ -1055,6 +1195,93 @@ mod tests {
         assert!(parse_row_spec(b",,,,,a", 3).is_err());
     }
 
+    /// What [`TokenRow::append_kind_tokens`] must give: [`TokenRow::kind_cells`]' tokens.
+    fn reference_tokens(
+        row: &TokenRow,
+        kinds: usize,
+    ) -> std::result::Result<(Vec<u32>, Vec<u64>), &'static str> {
+        let cells = row.kind_cells()?;
+        let (mut lens, mut tokens) = (Vec::new(), Vec::new());
+        for k in 0..kinds {
+            let before = tokens.len();
+            tokens.extend(cells.cell(k));
+            lens.push((tokens.len() - before) as u32);
+        }
+        Ok((lens, tokens))
+    }
+
+    fn fused_tokens(
+        row: &TokenRow,
+        kinds: usize,
+    ) -> std::result::Result<(Vec<u32>, Vec<u64>), &'static str> {
+        // Appended after what is there; on Err nothing is left behind.
+        let (mut lens, mut tokens) = (vec![7], vec![9]);
+        let got = row.append_kind_tokens(kinds, &mut lens, &mut tokens);
+        assert_eq!(lens[0], 7);
+        assert_eq!(tokens[0], 9);
+        if got.is_err() {
+            assert_eq!((lens.len(), tokens.len()), (1, 1));
+        }
+        got.map(|()| (lens[1..].to_vec(), tokens[1..].to_vec()))
+    }
+
+    #[test]
+    fn hex8_reads_lowercase_hex_only() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = *b"0123abcd";
+                chunk[at] = b;
+                let want = chunk.iter().try_fold(0u32, |acc, &c| {
+                    let v = HEX_VALUE[c as usize];
+                    (v != 0xFF).then_some(acc << 4 | u32::from(v))
+                });
+                assert_eq!(hex8(chunk), want, "byte {b:#x} at {at}");
+            }
+        }
+        assert_eq!(hex8(*b"ffffffff"), Some(u32::MAX));
+        assert_eq!(hex8(*b"00000000"), Some(0));
+        assert_eq!(hex8(*b"89abcdef"), Some(0x89ab_cdef));
+    }
+
+    #[test]
+    fn append_kind_tokens_equals_kind_cells() {
+        let v1 = "ab".repeat(32);
+        let (t1, t2) = ("0123456789abcdef".repeat(2), "fedcba9876543210".repeat(2));
+        let lines = [
+            format!("{v1},,,,,{t1} {t2},,{t2},1,P-1"),
+            format!(",,{v1},,{v1},,,"),
+            format!("{v1},,,,,{t2} {t1},,"),
+            format!(",,,,,{t1}  {t2},,"),
+            format!(",,,,,{t1} ,,"),
+            format!(",,,,,{t1} {t1},,"),
+            format!(",,,,,{},,", t1.to_uppercase()),
+            format!(",,,,,{},,", &t1[1..]),
+            format!(",,,,,{t1}{t2},,"),
+            ",,,,,,,".to_string(),
+        ];
+        for line in &lines {
+            for columns in [0, 3] {
+                let Ok(row) = parse_row_spec(line.as_bytes(), columns) else {
+                    continue;
+                };
+                for kinds in [0, 2, 5, 6, 8, 12] {
+                    assert_eq!(
+                        fused_tokens(&row, kinds),
+                        reference_tokens(&row, kinds),
+                        "{line} {columns} {kinds}"
+                    );
+                }
+            }
+        }
+        // A row built with more v2 cells than it says it has.
+        let line = format!(",,,,,{t1},{t2},");
+        let mut row = parse_row_spec(line.as_bytes(), 3).unwrap();
+        row.v2_columns = 2;
+        assert_eq!(fused_tokens(&row, 8), reference_tokens(&row, 8));
+        row.v2_columns = 4;
+        assert_eq!(fused_tokens(&row, 8), reference_tokens(&row, 8));
+    }
+
     mod properties {
         use super::super::*;
         use proptest::prelude::*;
@@ -1069,6 +1296,34 @@ mod tests {
                     }
                 }
                 let _ = split_kept(&line, 3);
+            }
+
+            #[test]
+            fn append_kind_tokens_agrees_with_kind_cells(
+                cells in proptest::collection::vec(
+                    proptest::collection::vec(
+                        prop_oneof![
+                            Just("0123456789abcdef0123456789abcdef".to_string()),
+                            Just("fedcba9876543210fedcba9876543210".to_string()),
+                            "[0-9a-f]{32}",
+                            "[0-9a-gA ]{30,34}",
+                        ],
+                        0..4,
+                    ),
+                    0..6,
+                ),
+                v1 in proptest::option::of("[0-9a-f]{64}"),
+                kinds in 0usize..12,
+                columns in 0usize..6,
+            ) {
+                let v2: Vec<String> = cells.iter().map(|c| c.join(" ")).collect();
+                let line = format!("{},,,,,{}", v1.unwrap_or_default(), v2.join(","));
+                if let Ok(row) = parse_row_spec(line.as_bytes(), columns) {
+                    prop_assert_eq!(
+                        super::fused_tokens(&row, kinds),
+                        super::reference_tokens(&row, kinds)
+                    );
+                }
             }
 
             #[test]
