@@ -645,7 +645,7 @@ const MAX_KINDS: usize = 128;
 ///
 /// Made by [`TokenRow::kind_cells`], which checks every cell once. Kinds are indexed like
 /// [`kinds::all_kinds`]: 0-4 are v1's five (64-hex tokens, one per cell), then the v2 kinds
-/// in table order (32-hex tokens, several per cell separated by one space, ascending). Each
+/// in table order (16-hex tokens, several per cell separated by one space, ascending). Each
 /// token is given as a `u64`: its first 16 hex characters, parsed. Nothing is copied: a cell
 /// is a slice of the row, and its tokens are parsed as they are iterated.
 #[derive(Clone, Copy)]
@@ -716,7 +716,7 @@ impl Iterator for CellTokens<'_> {
     }
 }
 
-/// Checks a v2 cell: empty, or 32-hex tokens in strictly ascending order separated by one
+/// Checks a v2 cell: empty, or 16-hex tokens in strictly ascending order separated by one
 /// space.
 fn valid_v2_cell(cell: &[u8]) -> bool {
     let w = token_v2::TOKEN_HEX_LEN;
@@ -775,7 +775,7 @@ impl<'a> TokenRow<'a> {
 
 /// The value of 8 lowercase hex digits, or `None` when a byte is not one. The eight bytes are
 /// checked and converted together in one `u64` (SWAR), not one table look-up each: the voter
-/// stream of a fuzzy merge reads a dozen 32-hex tokens per row.
+/// stream of a fuzzy merge reads a dozen 16-hex tokens per row.
 #[inline]
 fn hex8(bytes: [u8; 8]) -> Option<u32> {
     const fn each(b: u8) -> u64 {
@@ -796,15 +796,16 @@ fn hex8(bytes: [u8; 8]) -> Option<u32> {
     Some((v | v >> 16) as u32)
 }
 
-/// A 32-hex v2 token as (first 16 digits, last 16 digits); `None` unless all 32 are
-/// lowercase hex. Comparing the pairs orders tokens as their text does.
+/// A v2 token's value; `None` unless all its 16 characters are lowercase hex. Comparing
+/// values orders tokens as their text does.
 #[inline]
-fn hex32(token: &[u8]) -> Option<(u64, u64)> {
+fn hex16(token: &[u8]) -> Option<u64> {
+    const _: () = assert!(token_v2::TOKEN_HEX_LEN == 16);
     let word = |i: usize| -> Option<u64> {
         let chunk: [u8; 8] = token.get(i * 8..i * 8 + 8)?.try_into().ok()?;
         hex8(chunk).map(u64::from)
     };
-    Some((word(0)? << 32 | word(1)?, word(2)? << 32 | word(3)?))
+    Some(word(0)? << 32 | word(1)?)
 }
 
 impl TokenRow<'_> {
@@ -846,7 +847,7 @@ impl TokenRow<'_> {
             lens.push(n);
         }
         // The v2 cells are walked by their structure: a cell is empty (a comma or the end
-        // follows) or 32-hex tokens each followed by one space, a comma or the end. No byte
+        // follows) or 16-hex tokens each followed by one space, a comma or the end. No byte
         // is looked at twice and none is searched for.
         let (v2, w) = (self.v2, token_v2::TOKEN_HEX_LEN);
         let mut at = 0;
@@ -860,16 +861,16 @@ impl TokenRow<'_> {
             }
             let before = tokens.len();
             if at < v2.len() && v2[at] != b',' {
-                let mut previous: Option<(u64, u64)> = None;
+                let mut previous: Option<u64> = None;
                 loop {
-                    let Some(value) = v2.get(at..at + w).and_then(hex32) else {
+                    let Some(value) = v2.get(at..at + w).and_then(hex16) else {
                         return false;
                     };
                     if previous.is_some_and(|p| p >= value) {
                         return false;
                     }
                     previous = Some(value);
-                    tokens.push(value.0);
+                    tokens.push(value);
                     at += w;
                     if v2.get(at) != Some(&b' ') {
                         break;
@@ -1246,7 +1247,7 @@ mod tests {
     #[test]
     fn append_kind_tokens_equals_kind_cells() {
         let v1 = "ab".repeat(32);
-        let (t1, t2) = ("0123456789abcdef".repeat(2), "fedcba9876543210".repeat(2));
+        let (t1, t2) = ("0123456789abcdef", "fedcba9876543210");
         let lines = [
             format!("{v1},,,,,{t1} {t2},,{t2},1,P-1"),
             format!(",,{v1},,{v1},,,"),
@@ -1303,10 +1304,10 @@ mod tests {
                 cells in proptest::collection::vec(
                     proptest::collection::vec(
                         prop_oneof![
-                            Just("0123456789abcdef0123456789abcdef".to_string()),
-                            Just("fedcba9876543210fedcba9876543210".to_string()),
-                            "[0-9a-f]{32}",
-                            "[0-9a-gA ]{30,34}",
+                            Just("0123456789abcdef".to_string()),
+                            Just("fedcba9876543210".to_string()),
+                            "[0-9a-f]{16}",
+                            "[0-9a-gA ]{14,18}",
                         ],
                         0..4,
                     ),
