@@ -4,7 +4,8 @@
 //! `hash` must hold every row until the last one is read (the order is by content, and a
 //! voter file's drop rule needs every token), so the bytes a row takes while staged are the
 //! bytes moved through memory, and past the sorter's budget spilled to disk and read back.
-//! Hex doubles a token; staging raw bytes about halves the rows (a 306k-row member export:
+//! Hex doubles a token; staging raw bytes about halves the rows (measured with the draft's
+//! 128-bit v2 tokens: a 306k-row member export:
 //! 294 MB of text rows, 163 MB staged, now under the default budget; a 500k-row NC-layout
 //! voter file, whose rows are staged before the drop rule shortens them: about 508 MB of
 //! text, 282 MB staged, so 26 MB instead of 252 MB beyond the one 256 MB spill). Writing a
