@@ -49,5 +49,8 @@ def test_hashing_speed(tmp_path, key_file):
           f"= {rate['hash_rows']:,.0f} rows/s; hash_file (list of dicts -> hashed file) "
           f"{best(timings['hash_file']):.2f} s = {rate['hash_file']:,.0f} rows/s; command (CSV "
           f"file -> hashed file) {best(timings['command']):.2f} s = {rate['command']:,.0f} rows/s")
-    # A guard against a gross regression, loose enough for a shared machine.
-    assert rate["hash_rows"] > 0.5 * rate["command"]
+    # Guards against a gross regression, loose enough for a shared machine. Rows to a file
+    # run the command's pipeline; hash_rows also builds a result dict of every token column
+    # (42 with the spec 2 kinds) per row under the GIL, which costs about as much again.
+    assert rate["hash_file"] > 0.5 * rate["command"]
+    assert rate["hash_rows"] > 0.25 * rate["command"]
