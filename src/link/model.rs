@@ -175,7 +175,6 @@ pub(crate) fn estimate(
     let (alpha, beta) = (opts.u_prior_pairs, opts.m_prior_pairs);
     let mut fields = Vec::with_capacity(N_FIELDS);
     let mut wtab = [[0f64; 9]; N_FIELDS];
-    let (mut mtab, mut utab) = ([[1f64; 9]; N_FIELDS], [[1f64; 9]; N_FIELDS]);
     for f in 0..N_FIELDS {
         let names = LEVELS[f];
         let miss = level_missing(f) as usize;
@@ -205,8 +204,6 @@ pub(crate) fn estimate(
             };
             let w = (m / u).log2();
             wtab[f][l] = w;
-            mtab[f][l] = m;
-            utab[f][l] = u;
             levels.push(LevelParams {
                 level: name,
                 m,
@@ -233,8 +230,9 @@ pub(crate) fn estimate(
                         // last name and address weigh once, jointly, against the share of
                         // records living with another record of the same last name
                         let (l, a) = (lv[1] as usize, lv[3] as usize);
-                        let joint_u = share.max(utab[1][l] * utab[3][a]);
-                        let joint = (mtab[1][l] * mtab[3][a] / joint_u).log2();
+                        let (last, addr) = (&fields[1].levels[l], &fields[3].levels[a]);
+                        let joint_u = share.max(last.u * addr.u);
+                        let joint = (last.m * addr.m / joint_u).log2();
                         independent - wtab[1][l] - wtab[3][a] + joint
                     }
                     _ => f64::NEG_INFINITY,

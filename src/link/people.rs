@@ -89,13 +89,16 @@ pub fn link_people(
             u_hist[p.pattern as usize] += 1;
         }
     }
-    let mut with_share;
-    let mut opts = opts;
-    if opts.household_rule && opts.household_share.is_none() {
-        with_share = opts.clone();
-        with_share.household_share = Some(within_org_household_share(&pairs, org_of));
-        opts = &with_share;
-    }
+    let with_share;
+    let opts = if opts.household_rule && opts.household_share.is_none() {
+        with_share = Options {
+            household_share: Some(within_org_household_share(&pairs, org_of)),
+            ..opts.clone()
+        };
+        &with_share
+    } else {
+        opts
+    };
     let model = fit(&pairs, &u_hist, n_anchor, opts)?;
     let thr = model.params.threshold_bits;
     let mut links: Vec<(f64, u32, u32)> = pairs
