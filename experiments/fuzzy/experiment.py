@@ -305,7 +305,9 @@ def infer(kind_atoms, st):
     def gone(*atoms):
         return not any(a in both for a in atoms)
 
-    swap = "NP" in A and not ("F" in A and "L" in A)
+    # a swap needs a straight name known to differ: namesakes met on a sorted-pair kind alone
+    # are not swaps
+    swap = "NP" in A and not ("F" in A and "L" in A) and bool(X & {"F", "L"})
     if "F" in A:
         first = "F"
     elif "FK" in A:

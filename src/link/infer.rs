@@ -233,7 +233,8 @@ impl Kinds {
     /// first => first_nick, first_nysiis, first_init; last => last_nysiis; first and last =>
     /// names_sorted; dob => yob. The known-disagree atoms X, to a fixpoint: the one atom of a
     /// disagreeing kind not in A; first_* => first; last_nysiis => last; yob => dob;
-    /// names_sorted and one name in A => the other name.
+    /// names_sorted and one name in A => the other name. A swap (level S) is names_sorted in A
+    /// without both names, with a straight name in X.
     ///
     /// The atoms the reference lacks: `names_sorted_nysiis` is names_sorted at NYSIIS level
     /// (in A when names_sorted is, or both NYSIIS codes are; in X it puts names_sorted in X
@@ -241,7 +242,8 @@ impl Kinds {
     /// means a swap, level S, as names_sorted does). `name_any_nysiis` (some NYSIIS code of
     /// one record equals one of the other's) is weak: it is in A when either NYSIIS code or
     /// the sorted NYSIIS pair is, in X it puts both codes in X, and on its own it gives no
-    /// level (the name stays "?"); it counts as no quasi-identifier for evidence (in a household
+    /// level (the name stays "?"); in A with both straight codes in X it is a cross match
+    /// (one name swapped, the other changed), and both names stay "?" rather than "X"; it counts as no quasi-identifier for evidence (in a household
     /// it is the shared last name), and it touches both names, so it never anchors m of a name.
     pub fn infer(&self, st: &Status) -> Inferred {
         let st = Status {
@@ -332,7 +334,15 @@ impl Kinds {
         }
         let has = |m: u32| a & m != 0;
         let gone = |m: u32| both & m == 0;
-        let swap = (has(NP) && !(has(F) && has(L))) || (has(NPN) && !(has(FN) && has(LN)));
+        // a swap: the sorted name pair agrees, not both names straight, and a straight name
+        // is known to differ (without that, namesakes met on a sorted-pair kind alone would
+        // count as swaps)
+        let swap = ((has(NP) && !(has(F) && has(L))) || (has(NPN) && !(has(FN) && has(LN))))
+            && x & (F | L) != 0;
+        // a cross match: both straight NYSIIS codes differ, yet a name of one record is a name
+        // of the other in the other position (a swap with one name changed); neither
+        // agreement nor disagreement of the straight names, so both stay "?"
+        let cross = has(NA) && x & FN != 0 && x & LN != 0;
         let first = if has(F) {
             "F"
         } else if has(FK) {
@@ -343,6 +353,8 @@ impl Kinds {
             "S"
         } else if has(FI) {
             "I"
+        } else if cross {
+            "?"
         } else if x & (F | FK | FN | FI) != 0 {
             "X"
         } else if gone(FIELD_ATOMS[0]) {
@@ -356,6 +368,8 @@ impl Kinds {
             "N"
         } else if swap {
             "S"
+        } else if cross {
+            "?"
         } else if x & (L | LN) != 0 {
             "X"
         } else if gone(FIELD_ATOMS[1]) {
@@ -516,8 +530,38 @@ mod tests {
         // names_sorted and first+last agree: exact names, so no swap; first+dob+city disagree
         // with first and city in A: dob differs, but the year agrees: level y
         assert_eq!(lv, ["F", "L", "y", "P", "-", "-", "-"]);
+        // names_sorted agrees but nothing says a straight name differs: not a swap (it may be
+        // namesakes met on the sorted pair alone)
         let (lv, _) = run(&ks, &[0], &[1]);
-        assert_eq!(lv, ["S", "S", "?", "P", "-", "-", "-"]);
+        assert_eq!(lv, ["?", "?", "?", "P", "-", "-", "-"]);
+        // with dob, city and zip agreeing, first+dob+city disagreeing puts first in X: a swap
+        let ks = [
+            kind(&[NamesSorted, City]),
+            kind(&[First, Last, Yob, Zip5]),
+            kind(&[First, Dob, City]),
+            kind(&[Dob, City, Zip5]),
+        ];
+        let (lv, _) = run(&ks, &[0, 3], &[1, 2]);
+        assert_eq!(lv, ["S", "S", "D", "P", "-", "-", "-"]);
+    }
+
+    #[test]
+    fn a_name_met_in_the_other_position_is_a_cross_match_and_leaves_both_names_unknown() {
+        let ks = [
+            kind(&[NameAnyNysiis, City, Street]),
+            kind(&[Dob, City, Zip5]),
+            kind(&[FirstNysiis, City, Zip5]),
+            kind(&[LastNysiis, Dob, Zip5]),
+        ];
+        // both straight NYSIIS codes differ, yet some code is shared: "?" for both names
+        let (lv, _) = run(&ks, &[0, 1], &[2, 3]);
+        assert_eq!(lv, ["?", "?", "D", "SP", "-", "-", "-"]);
+        // without the shared code, both names differ
+        let (lv, _) = run(&ks, &[1], &[2, 3]);
+        assert_eq!(lv, ["X", "X", "D", "P", "-", "-", "-"]);
+        // a shared code with only one straight code known to differ is not a cross match
+        let (lv, _) = run(&ks, &[0, 1], &[2]);
+        assert_eq!(lv, ["X", "?", "D", "SP", "-", "-", "-"]);
     }
 
     #[test]
@@ -554,8 +598,10 @@ mod tests {
             kind(&[NamesSortedNysiis, City]),
             kind(&[FirstNysiis, City, Zip5]),
         ];
+        // the sorted NYSIIS pair and the first code agree: no straight name is known to differ,
+        // so no swap (the last name stays unknown)
         let (lv, _) = run(&ks, &[0, 1], &[]);
-        assert_eq!(&lv[..2], ["N", "S"]);
+        assert_eq!(&lv[..2], ["N", "?"]);
     }
 
     #[test]
