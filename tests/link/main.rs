@@ -12,6 +12,7 @@ use blindmatch::link::{
 use blindmatch::spec::kinds::{Atom, KindDef};
 
 mod scale;
+mod soundness;
 
 /// The reference's voter match: lambda, member -> voter, ambiguous members.
 type Reference = (f64, BTreeMap<u32, u32>, BTreeSet<u32>);
