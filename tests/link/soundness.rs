@@ -64,26 +64,7 @@ struct Hashed {
     cells: Vec<Vec<Vec<u8>>>,
 }
 
-const ATOMS: [Atom; 18] = [
-    Atom::First,
-    Atom::FirstNick,
-    Atom::FirstNysiis,
-    Atom::FirstInit,
-    Atom::Last,
-    Atom::LastNysiis,
-    Atom::NamesSorted,
-    Atom::NamesSortedNysiis,
-    Atom::NameAnyNysiis,
-    Atom::MiddleInit,
-    Atom::Dob,
-    Atom::Yob,
-    Atom::House,
-    Atom::Street,
-    Atom::City,
-    Atom::Zip5,
-    Atom::Phone,
-    Atom::Email,
-];
+const ATOMS: [Atom; 18] = Atom::ALL;
 
 fn hash(d: &Draw) -> Hashed {
     let f = fields(d);
