@@ -6,6 +6,11 @@
 //! the token equalities imply. Records are drawn from small pools of names, dates and
 //! addresses (nicknames, NYSIIS neighbours, swapped names, one name in the other position) so
 //! that kinds agree and disagree often.
+//!
+//! What it does not cover: "?" and "-" claim nothing, so a rule that only makes inference more
+//! cautious is invisible here (the unit tests in `src/link/infer.rs` pin those); and it compares
+//! single records, while the voter match scores a person whose cells are the union of its
+//! records' cells, where "the one part left differs" is a judgement, not a fact.
 
 use blindmatch::link::infer::{Kinds, Status, pattern_levels};
 use blindmatch::link::{FIELD_NAMES, LEVELS};
@@ -150,10 +155,15 @@ fn differ(a: &Hashed, b: &Hashed, atom: Atom) -> bool {
     !x.is_empty() && !y.is_empty() && !shared(a, b, atom)
 }
 
-/// Names swapped: the sorted pair agrees (exactly or by NYSIIS) and a straight name differs.
+/// Names swapped: the first name of each is the last name of the other, and the straight
+/// names differ, exactly or in their NYSIIS codes.
 fn swapped(a: &Hashed, b: &Hashed) -> bool {
-    (shared(a, b, Atom::NamesSorted) || shared(a, b, Atom::NamesSortedNysiis))
-        && (differ(a, b, Atom::First) || differ(a, b, Atom::Last))
+    let cross = |first: Atom, last: Atom| {
+        let (fa, fb) = pair(a, b, first);
+        let (la, lb) = pair(a, b, last);
+        !fa.is_empty() && fa == lb && la == fb && (fa != fb || la != lb)
+    };
+    cross(Atom::First, Atom::Last) || cross(Atom::FirstNysiis, Atom::LastNysiis)
 }
 
 /// What each level claims about the values, checked against them; `Err` names the broken claim.
