@@ -227,25 +227,11 @@ pub(crate) fn share<T: Ord>(a: &[T], b: &[T]) -> bool {
 /// by looking at every cell: what [`Candidates::status`] must equal.
 #[cfg(test)]
 pub(crate) fn status(a: &TokenTable, ra: usize, b: &TokenTable, rb: usize) -> Status {
-    let mut st = Status::default();
-    for k in 0..a.kinds().len() {
-        let (x, y) = (a.cell(ra, k), b.cell(rb, k));
-        let bit = 1u64 << k;
-        if !x.is_empty() {
-            st.present_a |= bit;
-        }
-        if !y.is_empty() {
-            st.present_b |= bit;
-        }
-        if !x.is_empty() && !y.is_empty() {
-            if share(x, y) {
-                st.agree |= bit;
-            } else {
-                st.disagree |= bit;
-            }
-        }
-    }
-    st
+    let kinds = 0..a.kinds().len();
+    Status::of_cells(
+        kinds.clone().map(|k| a.cell(ra, k)),
+        kinds.map(|k| b.cell(rb, k)),
+    )
 }
 
 #[cfg(test)]

@@ -171,6 +171,35 @@ pub struct Status {
     pub present_b: u64,
 }
 
+impl Status {
+    /// The status of two rows from their cells, kind by kind (`a[k]` and `b[k]`: the tokens of
+    /// kind k, empty when the row has none). This is the definition; the candidate index
+    /// computes the same from its postings without looking at every cell.
+    pub fn of_cells<'t, T: PartialEq + 't>(
+        a: impl IntoIterator<Item = &'t [T]>,
+        b: impl IntoIterator<Item = &'t [T]>,
+    ) -> Status {
+        let mut st = Status::default();
+        for (k, (x, y)) in a.into_iter().zip(b).enumerate() {
+            let bit = 1u64 << k;
+            if !x.is_empty() {
+                st.present_a |= bit;
+            }
+            if !y.is_empty() {
+                st.present_b |= bit;
+            }
+            if !x.is_empty() && !y.is_empty() {
+                if x.iter().any(|t| y.contains(t)) {
+                    st.agree |= bit;
+                } else {
+                    st.disagree |= bit;
+                }
+            }
+        }
+        st
+    }
+}
+
 /// What the scoring keeps of a pair after inference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Inferred {
@@ -342,8 +371,8 @@ impl Kinds {
         let swap = (has(NP) && !(has(F) && has(L)) && x & (F | L) != 0)
             || (has(NPN) && !(has(FN) && has(LN)) && x & (FN | LN) != 0);
         // a cross match: both straight NYSIIS codes differ, yet a name of one record is a name
-        // of the other in the other position (a swap with one name changed); neither
-        // agreement nor disagreement of the straight names, so both stay "?"
+        // of the other in the other position (a swap with one name changed): a name with no
+        // better level (K, I) is "?", not X
         let cross = has(NA) && x & FN != 0 && x & LN != 0;
         let first = if has(F) {
             "F"

@@ -115,24 +115,10 @@ fn hash(d: &Draw) -> Hashed {
 }
 
 fn status(a: &Hashed, b: &Hashed) -> Status {
-    let mut st = Status::default();
-    for (k, (x, y)) in a.cells.iter().zip(&b.cells).enumerate() {
-        let bit = 1u64 << k;
-        if !x.is_empty() {
-            st.present_a |= bit;
-        }
-        if !y.is_empty() {
-            st.present_b |= bit;
-        }
-        if !x.is_empty() && !y.is_empty() {
-            if x.iter().any(|t| y.contains(t)) {
-                st.agree |= bit;
-            } else {
-                st.disagree |= bit;
-            }
-        }
-    }
-    st
+    Status::of_cells(
+        a.cells.iter().map(Vec::as_slice),
+        b.cells.iter().map(Vec::as_slice),
+    )
 }
 
 fn at(a: Atom) -> usize {
