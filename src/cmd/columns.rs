@@ -12,12 +12,14 @@ use crate::ui::Ui;
 
 #[derive(clap::Args, Clone)]
 pub struct ColumnArgs {
-    /// The email column (default: detected from the header).
+    /// The email column (default: detected from the header). Give it again for each further
+    /// email column: every email of a record is matched.
     #[arg(long, value_name = "COL")]
-    email_col: Option<String>,
-    /// The phone column, or area code and number columns: area_cd,phone_num.
+    email_col: Vec<String>,
+    /// The phone column, or area code and number columns: area_cd,phone_num. Give it again
+    /// for each further phone (--phone-col cell --phone-col home).
     #[arg(long, value_name = "COL[,COL]")]
-    phone_col: Option<String>,
+    phone_col: Vec<String>,
     /// The first-name column.
     #[arg(long, value_name = "COL")]
     first_col: Option<String>,
@@ -65,9 +67,13 @@ pub struct ColumnArgs {
 
 impl ColumnArgs {
     fn overrides(&self) -> Overrides {
-        let chosen = [
+        let several = [
             (Role::Email, &self.email_col),
             (Role::Phone, &self.phone_col),
+        ]
+        .into_iter()
+        .flat_map(|(role, cols)| cols.iter().map(move |c| (role, c.clone())));
+        let chosen = [
             (Role::First, &self.first_col),
             (Role::Middle, &self.middle_col),
             (Role::Last, &self.last_col),
@@ -77,9 +83,12 @@ impl ColumnArgs {
             (Role::Dob, &self.dob_col),
         ];
         Overrides {
-            by_role: chosen
-                .into_iter()
-                .filter_map(|(role, col)| col.clone().map(|c| (role, c)))
+            by_role: several
+                .chain(
+                    chosen
+                        .into_iter()
+                        .filter_map(|(role, col)| col.clone().map(|c| (role, c))),
+                )
                 .collect(),
         }
     }

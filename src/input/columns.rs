@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use crate::spec::normalize;
-use crate::spec::record::Fields;
+use crate::spec::record::{Fields, MAX_CONTACTS};
 
 /// Stands in for a cell that is not valid UTF-8: every normalizer rejects it as invalid.
 pub const UNDECODABLE: &str = "\u{FFFD}";
@@ -108,6 +108,12 @@ impl Role {
         matches!(self, Role::Phone | Role::Zip | Role::Address | Role::Dob)
     }
 
+    /// Roles a record may hold several values of, one per column (two emails, a cell and a
+    /// home phone).
+    pub fn multi_valued(self) -> bool {
+        matches!(self, Role::Email | Role::Phone)
+    }
+
     /// Roles whose values identify a person: never copied in clear (`--keep`).
     pub fn is_identifier(self) -> bool {
         !matches!(self, Role::Zip | Role::City)
@@ -162,6 +168,9 @@ impl Source {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ColumnMap {
     slots: [Option<Source>; ROLES],
+    /// Further sources of email and phone, each one more value after the role's own source
+    /// (a second email column; a home phone beside a cell phone), in order.
+    more: Vec<(Role, Source)>,
     /// Separator of the one-line address column, for [`Source::Part`].
     separator: String,
 }
@@ -170,6 +179,8 @@ pub struct ColumnMap {
 #[derive(Default)]
 pub struct CellBuffers {
     joined: [String; ROLES],
+    /// One per further source, as [`ColumnMap::more`].
+    more: Vec<String>,
 }
 
 /// Trims padding that state systems and spreadsheets add around a cell: NUL bytes and ASCII
@@ -189,6 +200,32 @@ fn clean(mut cell: &[u8], role: Role) -> &[u8] {
         cell = &cell[1..];
     }
     cell
+}
+
+/// Trimmed, non-empty cells joined with one space into `out`; [`UNDECODABLE`] when one is not
+/// UTF-8 (its column is passed to `on_undecodable`).
+fn join_cells(
+    record: &csv::ByteRecord,
+    columns: &[usize],
+    role: Role,
+    out: &mut String,
+    on_undecodable: &mut impl FnMut(usize),
+) {
+    out.clear();
+    for &c in columns {
+        let Some(value) = cell_str(record, c, role) else {
+            on_undecodable(c);
+            out.clear();
+            out.push_str(UNDECODABLE);
+            return;
+        };
+        if !value.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(value);
+        }
+    }
 }
 
 /// Stands in for a cell holding a control character (a NUL inside an email, a stray escape):
@@ -222,6 +259,20 @@ impl ColumnMap {
         self.slots[role as usize] = Some(source);
     }
 
+    /// Adds a further source of a role that may hold several values (email, phone).
+    pub fn add_more(&mut self, role: Role, source: Source) {
+        debug_assert!(role.multi_valued());
+        self.more.push((role, source));
+    }
+
+    /// The further sources of a role, in order.
+    pub fn more(&self, role: Role) -> impl Iterator<Item = &Source> {
+        self.more
+            .iter()
+            .filter(move |(r, _)| *r == role)
+            .map(|(_, s)| s)
+    }
+
     /// True when at least one token kind can be formed from the mapped columns.
     pub fn has_identifier(&self) -> bool {
         let has = |r| self.get(r).is_some();
@@ -241,9 +292,12 @@ impl ColumnMap {
 
     /// The role a column is used for, if any.
     pub fn role_of(&self, column: usize) -> Option<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|&r| self.get(r).is_some_and(|s| s.columns().contains(&column)))
+        Role::ALL.into_iter().find(|&r| {
+            self.get(r)
+                .into_iter()
+                .chain(self.more(r))
+                .any(|s| s.columns().contains(&column))
+        })
     }
 
     /// Every column index used for some role.
@@ -251,6 +305,7 @@ impl ColumnMap {
         self.slots
             .iter()
             .flatten()
+            .chain(self.more.iter().map(|(_, s)| s))
             .flat_map(Source::columns)
             .collect()
     }
@@ -266,31 +321,23 @@ impl ColumnMap {
         for role in Role::ALL {
             if let Some(Source::Joined(columns)) = self.get(role) {
                 let out = &mut buffers.joined[role as usize];
-                out.clear();
-                for &c in columns {
-                    let Some(value) = cell_str(record, c, role) else {
-                        on_undecodable(c);
-                        out.clear();
-                        out.push_str(UNDECODABLE);
-                        break;
-                    };
-                    if !value.is_empty() {
-                        if !out.is_empty() {
-                            out.push(' ');
-                        }
-                        out.push_str(value);
-                    }
-                }
+                join_cells(record, columns, role, out, &mut on_undecodable);
+            }
+        }
+        buffers.more.resize(self.more.len(), String::new());
+        for ((role, source), out) in self.more.iter().zip(&mut buffers.more) {
+            if let Source::Joined(columns) = source {
+                join_cells(record, columns, *role, out, &mut on_undecodable);
             }
         }
         let buffers: &'r CellBuffers = buffers;
-        let mut value = |role: Role| -> Option<&'r str> {
-            Some(match self.get(role)? {
+        let mut value = |role: Role, source: &Source, joined: &'r str| -> &'r str {
+            match source {
                 Source::Column(c) => cell_str(record, *c, role).unwrap_or_else(|| {
                     on_undecodable(*c);
                     UNDECODABLE
                 }),
-                Source::Joined(_) => buffers.joined[role as usize].as_str(),
+                Source::Joined(_) => joined,
                 Source::Part { column, index } => match cell_str(record, *column, role) {
                     Some(line) => line
                         .split(self.separator.as_str())
@@ -302,25 +349,45 @@ impl ColumnMap {
                         UNDECODABLE
                     }
                 },
-            })
+            }
         };
-        Fields {
-            email: value(Role::Email),
-            phone: value(Role::Phone),
-            first: value(Role::First),
-            middle: value(Role::Middle),
-            last: value(Role::Last),
-            zip: value(Role::Zip),
-            address: value(Role::Address),
-            city: value(Role::City),
-            dob: value(Role::Dob),
+        let mut fields = Fields::default();
+        for role in Role::ALL {
+            let Some(source) = self.get(role) else {
+                continue;
+            };
+            let v = Some(value(role, source, &buffers.joined[role as usize]));
+            match role {
+                Role::Email => fields.email = v,
+                Role::Phone => fields.phone = v,
+                Role::First => fields.first = v,
+                Role::Middle => fields.middle = v,
+                Role::Last => fields.last = v,
+                Role::Zip => fields.zip = v,
+                Role::Address => fields.address = v,
+                Role::City => fields.city = v,
+                Role::Dob => fields.dob = v,
+            }
         }
+        let (mut emails, mut phones) = (0, 0);
+        for ((role, source), joined) in self.more.iter().zip(&buffers.more) {
+            let (slots, n) = match role {
+                Role::Email => (&mut fields.more_emails, &mut emails),
+                _ => (&mut fields.more_phones, &mut phones),
+            };
+            if let Some(slot) = slots.get_mut(*n) {
+                *slot = Some(value(*role, source, joined));
+                *n += 1;
+            }
+        }
+        fields
     }
 
-    /// How a role is sourced, in header names, for the column report.
+    /// How a role is sourced, in header names, for the column report; further sources of
+    /// email and phone follow, separated by `; `.
     pub fn describe(&self, role: Role, headers: &[String]) -> Option<String> {
         let name = |c: &usize| format!("'{}'", headers.get(*c).map_or("?", String::as_str));
-        Some(match self.get(role)? {
+        let one = |source: &Source| match source {
             Source::Column(c) => name(c),
             Source::Joined(cs) => cs.iter().map(name).collect::<Vec<_>>().join(" + "),
             Source::Part { column, index } => {
@@ -330,7 +397,14 @@ impl ColumnMap {
                     index + 1
                 )
             }
-        })
+        };
+        let sources: Vec<String> = self
+            .get(role)
+            .into_iter()
+            .chain(self.more(role))
+            .map(one)
+            .collect();
+        (!sources.is_empty()).then(|| sources.join("; "))
     }
 }
 
@@ -604,7 +678,16 @@ fn plausible(map: &ColumnMap, role: Role, sample: &[csv::ByteRecord]) -> bool {
     present < 3 || valid * 5 >= present
 }
 
+/// Whether `source` can be one more value of `role`: fewer than [`MAX_CONTACTS`] sources so
+/// far, and none of its columns used already.
+fn room_for_more(map: &ColumnMap, role: Role, source: &Source) -> bool {
+    let used = map.used();
+    map.more(role).count() + 1 < MAX_CONTACTS && source.columns().iter().all(|c| !used.contains(c))
+}
+
 /// Chooses the columns: flags first, then a layout's roles, then header aliases; checks values.
+/// Email and phone may take several columns (one value each): all of a layout's alternatives
+/// that exist, and further columns named like an email or phone.
 pub fn detect(
     headers: &[String],
     sample: &[csv::ByteRecord],
@@ -612,6 +695,7 @@ pub fn detect(
     layout: Option<&Layout>,
 ) -> Result<Detection, String> {
     let mut det = Detection::default();
+    let mut by_flag = Vec::new();
     for (role, spec) in &overrides.by_role {
         let source = resolve(headers, spec, ',').map_err(|missing| {
             format!(
@@ -619,7 +703,32 @@ pub fn detect(
                 role.flag()
             )
         })?;
-        det.map.set(*role, source);
+        if *role == Role::Email && matches!(source, Source::Joined(_)) {
+            return Err(
+                "--email-col names one column; give --email-col again for each further \
+                        email column (several emails are several values, never joined)"
+                    .to_string(),
+            );
+        }
+        if by_flag.contains(role) {
+            if !role.multi_valued() {
+                return Err(format!(
+                    "{} is given twice: only --email-col and --phone-col may name several \
+                     columns, one value each",
+                    role.flag()
+                ));
+            }
+            if det.map.more(*role).count() + 1 >= MAX_CONTACTS {
+                return Err(format!(
+                    "{} is given more than {MAX_CONTACTS} times",
+                    role.flag()
+                ));
+            }
+            det.map.add_more(*role, source);
+        } else {
+            by_flag.push(*role);
+            det.map.set(*role, source);
+        }
     }
     let mut age_columns = Vec::new();
     if let Some(layout) = layout {
@@ -631,10 +740,20 @@ pub fn detect(
                 let Ok(source) = resolve(headers, alternative, '+') else {
                     continue;
                 };
+                if det.map.get(role).is_some() {
+                    // Another email or phone column of the layout: one more value.
+                    if role.multi_valued() && room_for_more(&det.map, role, &source) {
+                        det.map.add_more(role, source);
+                    }
+                    continue;
+                }
                 let mut trial = det.map.clone();
                 trial.set(role, source.clone());
                 if plausible(&trial, role, sample) {
                     det.map.set(role, source);
+                    if role.multi_valued() {
+                        continue;
+                    }
                     break;
                 }
                 det.notices.push(Notice::Rejected {
@@ -690,6 +809,18 @@ pub fn detect(
             break;
         }
     }
+    // Further email and phone columns by their names, unless the user chose that role's
+    // columns: each is one more value of the record.
+    for role in [Role::Email, Role::Phone] {
+        if by_flag.contains(&role) || det.map.get(role).is_none() {
+            continue;
+        }
+        for candidate in alias_candidates(role, &folded, &det.map.used()) {
+            if room_for_more(&det.map, role, &candidate.source) {
+                det.map.add_more(role, candidate.source);
+            }
+        }
+    }
     if det.map.get(Role::Dob).is_none() {
         let list = aliases().roles.get("age").map_or(&[][..], Vec::as_slice);
         age_columns.extend(
@@ -738,6 +869,68 @@ mod tests {
 
     fn s(v: &str) -> Option<String> {
         Some(format!("'{v}'"))
+    }
+
+    #[test]
+    fn every_email_and_phone_column_is_a_value_the_best_first() {
+        // NationBuilder-like: several emails; a cell and a home phone.
+        let line = "email1,first_name,email,email2,work_email,phone_number,mobile_number,zip";
+        assert_eq!(
+            get(line, Role::Email).unwrap(),
+            "'email'; 'email1'; 'work_email'; 'email2'"
+        );
+        assert_eq!(
+            get(line, Role::Phone).unwrap(),
+            "'phone_number'; 'mobile_number'"
+        );
+        // A phone split into area code and number stays one value, beside a cell phone.
+        let line = "area_cd,phone_num,cell,last_name";
+        assert_eq!(
+            get(line, Role::Phone).unwrap(),
+            "'area_cd' + 'phone_num'; 'cell'"
+        );
+        // At most MAX_CONTACTS values.
+        let line = "email,email1,email2,email3,email4,email5,altemail";
+        let (h, det) = detect_plain(line, &[]);
+        assert_eq!(det.map.more(Role::Email).count(), MAX_CONTACTS - 1);
+        // A row gives each column's value, in order.
+        let record = csv::ByteRecord::from(vec!["a@x", "b@x", "", "d@x", "e@x", "f@x", "g@x"]);
+        let mut buffers = CellBuffers::default();
+        let f = det.map.fields(&record, &mut buffers, |_| {});
+        assert_eq!(f.email, Some("a@x"));
+        assert_eq!(
+            f.more_emails,
+            [Some("b@x"), Some(""), Some("d@x"), Some("e@x")]
+        );
+        assert_eq!(h.len(), 7);
+    }
+
+    #[test]
+    fn flags_name_several_emails_or_phones_and_nothing_else_twice() {
+        let h = headers("e1,e2,area,num,cell,first");
+        let flags = |by_role: &[(Role, &str)]| {
+            let o = Overrides {
+                by_role: by_role.iter().map(|(r, c)| (*r, c.to_string())).collect(),
+            };
+            detect(&h, &[], &o, None)
+                .map(|d| [Role::Email, Role::Phone, Role::First].map(|r| d.map.describe(r, &h)))
+        };
+        let d = flags(&[
+            (Role::Email, "e2"),
+            (Role::Phone, "area,num"),
+            (Role::Phone, "cell"),
+        ])
+        .unwrap();
+        // Chosen by flag: e1 is not added by its name.
+        assert_eq!(d[0].as_deref(), Some("'e2'"));
+        assert_eq!(d[1].as_deref(), Some("'area' + 'num'; 'cell'"));
+        let err = flags(&[(Role::First, "first"), (Role::First, "e1")]).unwrap_err();
+        assert!(err.contains("--first-col is given twice"), "{err}");
+        let err = flags(&[(Role::Email, "e1,e2")]).unwrap_err();
+        assert!(err.contains("give --email-col again"), "{err}");
+        let six = [(Role::Phone, "cell"); MAX_CONTACTS + 1];
+        let err = flags(&six).unwrap_err();
+        assert!(err.contains("more than"), "{err}");
     }
 
     #[test]

@@ -89,8 +89,9 @@ const H: u32 = bit(Atom::House);
 const S: u32 = bit(Atom::Street);
 const C: u32 = bit(Atom::City);
 const Z: u32 = bit(Atom::Zip5);
-const P: u32 = bit(Atom::Phone);
-const E: u32 = bit(Atom::Email);
+// v1's single phone and email, and every phone and email of the record: one field each
+const P: u32 = bit(Atom::Phone) | bit(Atom::PhoneAny);
+const E: u32 = bit(Atom::Email) | bit(Atom::EmailAny);
 
 /// The atoms that carry each field (a kind "touches" a field when it holds one of them).
 const FIELD_ATOMS: [u32; N_FIELDS] = [
@@ -129,8 +130,8 @@ fn qi_of_atom(a: Atom) -> u16 {
         Atom::House => Q_HOUSE,
         Atom::Street => Q_STREET,
         Atom::City | Atom::Zip5 => Q_PLACE,
-        Atom::Phone => Q_PHONE,
-        Atom::Email => Q_EMAIL,
+        Atom::Phone | Atom::PhoneAny => Q_PHONE,
+        Atom::Email | Atom::EmailAny => Q_EMAIL,
     }
 }
 

@@ -21,7 +21,7 @@ mod output;
 mod people;
 mod scan;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ use crate::report::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, V
 use crate::spec::hashfile::{
     self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row_spec,
 };
-use crate::spec::kinds::{KindDef, all_kinds, v2_kinds};
+use crate::spec::kinds::{Atom, KindDef, all_kinds, v2_kinds};
 use crate::spec::token::Kind;
 use assign::{Policy, Target};
 use index::TokenIndex;
@@ -369,7 +369,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         None => (None, None),
     };
     lap("voter file");
-    let suppressed_keys = if suppress.is_empty() {
+    let suppressed = if suppress.is_empty() {
         None
     } else {
         Some(scan_suppression(&suppress, &members, progress)?)
@@ -385,7 +385,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         (Some(h), None) => Some(VoterSide::Exact(h)),
         _ => None,
     };
-    let people = resolve_people(&members, linked, voter_side, suppressed_keys.as_ref())?;
+    let people = resolve_people(&members, linked, voter_side, suppressed.as_ref())?;
     lap("voter match");
     let assignment = opts.assign.as_ref().map(|policy| {
         let eligible = assign::eligible(

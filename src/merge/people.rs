@@ -80,7 +80,7 @@ fn union_on_tokens(members: &Members, link_on: &[Kind], uf: &mut UnionFind) {
 
 /// `--match fuzzy`: records linked into people by the scoring (spec v2 section 12 step 9),
 /// and, as with `--match exact`, records sharing a token of a `link_on` kind (an email) are
-/// one person whatever their score.
+/// one person whatever their score; in spec 2 files any of their emails (phones) counts.
 pub(super) fn link_people_fuzzy(members: &Members, link_on: &[Kind]) -> Result<(Vec<u32>, usize)> {
     let table = members
         .table
@@ -99,8 +99,28 @@ pub(super) fn link_people_fuzzy(members: &Members, link_on: &[Kind]) -> Result<(
         uf.union(first, r);
     }
     union_on_tokens(members, link_on, &mut uf);
+    union_on_any_contact(table, link_on, &mut uf);
     let roots: Vec<u32> = (0..n as u32).map(|r| uf.find(r)).collect();
     Ok(order_people(members, &roots))
+}
+
+/// Joins the records that share any email (`email_any`) when linking on email, any phone
+/// (`phone_any`) when linking on phone.
+fn union_on_any_contact(table: &TokenTable, link_on: &[Kind], uf: &mut UnionFind) {
+    for k in any_contact_kinds(table.kinds()) {
+        let contact = match table.kinds()[k].atoms[..] {
+            [Atom::EmailAny] => Kind::Email,
+            _ => Kind::Phone,
+        };
+        if !link_on.contains(&contact) {
+            continue;
+        }
+        let mut first_of: HashMap<u64, u32> = HashMap::new();
+        for (token, r) in table.column(k) {
+            let first = *first_of.entry(token).or_insert(r);
+            uf.union(first, r);
+        }
+    }
 }
 
 /// Numbers people (sets of records with one root) in a stable order: by the smallest (kind,
@@ -183,7 +203,7 @@ pub(super) fn resolve_people(
     members: &Members,
     linked: (Vec<u32>, usize),
     voters: Option<VoterSide>,
-    suppressed_keys: Option<&[Vec<bool>; 5]>,
+    suppressed: Option<&Suppressed>,
 ) -> Result<People> {
     let (person_of, count) = linked;
     let mut orgs = vec![0u64; count];
@@ -192,13 +212,19 @@ pub(super) fn resolve_people(
             orgs[p as usize] |= 1 << members.org_of(r as u32);
         }
     }
+    let opted_out = suppressed;
     let mut suppressed = vec![false; count];
-    if let Some(marked) = suppressed_keys {
+    if let Some(marked) = opted_out {
         for (k, ix) in members.index.iter().enumerate() {
-            for i in (0..ix.len()).filter(|&i| marked[k][i]) {
+            for i in (0..ix.len()).filter(|&i| marked.keys[k][i]) {
                 for &r in ix.records(i) {
                     suppressed[person_of[r as usize] as usize] = true;
                 }
+            }
+        }
+        for (r, _) in marked.records.iter().enumerate().filter(|(_, m)| **m) {
+            if let Some(p) = person_of.get(r).filter(|&&p| p != NO_PERSON) {
+                suppressed[*p as usize] = true;
             }
         }
     }

@@ -599,29 +599,80 @@ pub(super) fn scan_suppression(
     inputs: &[Input],
     members: &Members,
     progress: &dyn Progress,
-) -> Result<[Vec<bool>; 5]> {
-    let mut marked = members.index.each_ref().map(|ix| vec![false; ix.len()]);
+) -> Result<Suppressed> {
+    let mut keys = members.index.each_ref().map(|ix| vec![false; ix.len()]);
+    // With the scoring's table: every email and phone of a suppression row (spec 2's
+    // email_any and phone_any) against every email and phone of a member record.
+    let any_kinds: Vec<usize> = members
+        .table
+        .as_ref()
+        .map(|t| any_contact_kinds(t.kinds()))
+        .unwrap_or_default();
+    let mut opted_out: HashSet<(u8, u64)> = HashSet::new();
     for input in inputs {
         progress.phase("suppression", input.meta.rows);
         scan(
             &input.path,
             progress,
-            |_, parts: Vec<Vec<(u8, u32)>>| {
-                for (k, i) in parts.into_iter().flatten() {
-                    marked[k as usize][i as usize] = true;
+            |_, parts: Vec<SuppressionPart>| {
+                for part in parts {
+                    for (k, i) in part.keys {
+                        keys[k as usize][i as usize] = true;
+                    }
+                    opted_out.extend(part.any);
                 }
                 Ok(())
             },
-            |acc: &mut Vec<(u8, u32)>, _row, parsed| {
+            |acc: &mut SuppressionPart, _row, parsed| {
                 for (k, token) in parsed.tokens.iter().enumerate() {
                     if !token.is_empty() {
                         if let Some(i) = members.index[k].find(parsed.prefixes[k]) {
-                            acc.push((k as u8, i as u32));
+                            acc.keys.push((k as u8, i as u32));
                         }
+                    }
+                }
+                if let Ok(cells) = parsed.kind_cells() {
+                    for &k in &any_kinds {
+                        acc.any.extend(cells.cell(k).map(|t| (k as u8, t)));
                     }
                 }
             },
         )?;
     }
-    Ok(marked)
+    let mut records = vec![false; members.records()];
+    if let Some(table) = &members.table {
+        for &k in &any_kinds {
+            for (token, r) in table.column(k) {
+                if opted_out.contains(&(k as u8, token)) {
+                    records[r as usize] = true;
+                }
+            }
+        }
+    }
+    Ok(Suppressed { keys, records })
+}
+
+/// What suppression files mark.
+pub(super) struct Suppressed {
+    /// Per v1 kind, the member index entries (tokens) an opt-out holds.
+    pub(super) keys: [Vec<bool>; 5],
+    /// Per member record: one of its emails or phones is opted out (spec 2 files, fuzzy).
+    pub(super) records: Vec<bool>,
+}
+
+#[derive(Default)]
+struct SuppressionPart {
+    keys: Vec<(u8, u32)>,
+    any: Vec<(u8, u64)>,
+}
+
+/// The table indices of the kinds holding every email and every phone of a record
+/// (`email_any`, `phone_any`).
+pub(super) fn any_contact_kinds(kinds: &[KindDef]) -> Vec<usize> {
+    kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k.atoms[..], [Atom::EmailAny | Atom::PhoneAny]))
+        .map(|(i, _)| i)
+        .collect()
 }

@@ -128,7 +128,9 @@ fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
 }
 
 /// `columns={"email": "E-mail", "address": ["house_num", "street_name"]}`: the `--*-col`
-/// flags of `hash`, by role.
+/// flags of `hash`, by role. Several emails or phones, one value each: a list of sources,
+/// each a name or a list of names joined (`{"phone": [["area", "number"], "cell"]}`); an
+/// email is never joined, so a list of names is several emails.
 fn overrides(columns: &Bound<'_, PyDict>) -> PyResult<Overrides> {
     let mut by_role = Vec::new();
     for (role, value) in columns.iter() {
@@ -142,7 +144,20 @@ fn overrides(columns: &Bound<'_, PyDict>) -> PyResult<Overrides> {
                 roles.join(", ")
             )));
         };
-        by_role.push((role, names(&value, "columns")?.join(",")));
+        let sources: Vec<Vec<String>> = match value.extract::<Vec<Bound<'_, PyAny>>>() {
+            Ok(items)
+                if role.multi_valued()
+                    && (role == Role::Email
+                        || items.iter().any(|i| !i.is_instance_of::<PyString>())) =>
+            {
+                items
+                    .iter()
+                    .map(|item| names(item, "columns"))
+                    .collect::<PyResult<_>>()?
+            }
+            _ => vec![names(&value, "columns")?],
+        };
+        by_role.extend(sources.into_iter().map(|cols| (role, cols.join(","))));
     }
     Ok(Overrides { by_role })
 }

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use crate::spec::kinds::Atom;
 use crate::spec::normalize::{self, Outcome, Problem};
 pub use crate::spec::record::all_of;
-use crate::spec::record::{Fields, RecordNormalizer, field};
+use crate::spec::record::{Fields, MAX_CONTACTS, RecordNormalizer, field};
 
 const STREET_SUFFIXES: &str = include_str!("../../data/street_suffixes.csv");
 const DIRECTIONALS: &str = include_str!("../../data/directionals.csv");
@@ -24,8 +24,13 @@ const NICKNAMES: &str = include_str!("../../data/nicknames.csv");
 /// More direct canonical forms than this: the name is not expanded (spec, first_nick).
 const NICK_MAX: usize = 4;
 
-/// The most values a multi-valued atom has: first_nick gives at most `NICK_MAX + 1`.
-pub const MAX_VALUES: usize = NICK_MAX + 1;
+/// The most values a multi-valued atom has: first_nick gives at most `NICK_MAX + 1`, email_any
+/// and phone_any one per column.
+pub const MAX_VALUES: usize = max(NICK_MAX + 1, MAX_CONTACTS);
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
 
 /// The rows of a data table (spec section 2): `#` lines are comments, the first other line is
 /// the header, the others are rows split at commas.
@@ -436,6 +441,8 @@ pub struct AtomNormalizer {
     /// The first name's first_nick forms from the nickname table, looked up once a row
     /// (three kinds use them); `None` when the name is not in the table.
     nick: Option<&'static [&'static str]>,
+    /// Every distinct email and phone of the row (email_any, phone_any), in column order.
+    contacts: [([String; MAX_CONTACTS], usize); 2],
 
     scratch: String,
     work: Vec<u8>,
@@ -450,6 +457,7 @@ impl AtomNormalizer {
             text: Default::default(),
             state: [Err(Problem::Missing); ATOMS],
             nick: None,
+            contacts: Default::default(),
             scratch: String::new(),
             work: Vec::new(),
             key: Vec::new(),
@@ -474,6 +482,19 @@ impl AtomNormalizer {
                 self.text[i].clear();
                 self.text[i].push_str(v);
             });
+        }
+        for (slot, (atom, of)) in [(Atom::EmailAny, Atom::Email), (Atom::PhoneAny, Atom::Phone)]
+            .into_iter()
+            .enumerate()
+        {
+            self.state[atom as usize] = self.state[of as usize];
+            let (buffers, len) = &mut self.contacts[slot];
+            let values = v1.contacts(atom);
+            for (buffer, value) in buffers.iter_mut().zip(values) {
+                buffer.clear();
+                buffer.push_str(value);
+            }
+            *len = values.len();
         }
         let [first, last] = [Atom::First, Atom::Last].map(|a| self.state[a as usize]);
         let t = |a: Atom| a as usize;
@@ -557,6 +578,11 @@ impl AtomNormalizer {
                 if y != x {
                     v.push(y);
                 }
+            }
+            Atom::EmailAny | Atom::PhoneAny => {
+                let (buffers, len) = &self.contacts[usize::from(atom == Atom::PhoneAny)];
+                buffers[..*len].iter().for_each(|b| v.push(b));
+                v.items[..v.len].sort_unstable();
             }
             _ => v.push(text(atom)),
         }

@@ -29,6 +29,10 @@ pub enum Atom {
     Zip5,
     Phone,
     Email,
+    /// Every phone of the record (one per phone column), where `Phone` is the first valid one.
+    PhoneAny,
+    /// Every email of the record (one per email column), where `Email` is the first valid one.
+    EmailAny,
 }
 
 /// The quasi-identifier (field) an atom encodes.
@@ -48,7 +52,7 @@ pub enum Field {
 
 impl Atom {
     /// Every atom, in declaration order.
-    pub const ALL: [Atom; 18] = [
+    pub const ALL: [Atom; 20] = [
         Atom::First,
         Atom::FirstNick,
         Atom::FirstNysiis,
@@ -67,6 +71,8 @@ impl Atom {
         Atom::Zip5,
         Atom::Phone,
         Atom::Email,
+        Atom::PhoneAny,
+        Atom::EmailAny,
     ];
 
     /// The spec's name of the atom.
@@ -90,6 +96,8 @@ impl Atom {
             Atom::Zip5 => "zip5",
             Atom::Phone => "phone",
             Atom::Email => "email",
+            Atom::PhoneAny => "phone_any",
+            Atom::EmailAny => "email_any",
         }
     }
 
@@ -111,14 +119,25 @@ impl Atom {
             Atom::Street => &[Field::Street],
             Atom::City => &[Field::City],
             Atom::Zip5 => &[Field::Zip],
-            Atom::Phone => &[Field::Phone],
-            Atom::Email => &[Field::Email],
+            Atom::Phone | Atom::PhoneAny => &[Field::Phone],
+            Atom::Email | Atom::EmailAny => &[Field::Email],
         }
     }
 
     /// Whether a record may carry several values of the atom (spec v2, "Several values").
     pub fn multi_valued(self) -> bool {
-        matches!(self, Atom::FirstNick | Atom::NameAnyNysiis)
+        matches!(
+            self,
+            Atom::FirstNick | Atom::NameAnyNysiis | Atom::PhoneAny | Atom::EmailAny
+        )
+    }
+
+    /// Whether the atom identifies a person directly (an email or a phone): such an atom
+    /// makes a kind on its own, as v1's `email` and `phone` do.
+    pub fn direct(self) -> bool {
+        self.fields()
+            .iter()
+            .all(|f| matches!(f, Field::Email | Field::Phone))
     }
 }
 
@@ -225,6 +244,13 @@ mod tests {
         let kinds = v2_kinds();
         assert!(!kinds.is_empty());
         for k in kinds {
+            if let [atom] = k.atoms[..]
+                && atom.direct()
+            {
+                // A direct identifier alone, as v1's email and phone kinds.
+                assert!(atom.multi_valued(), "{}: v1 has the single value", k.name);
+                continue;
+            }
             let fields: BTreeSet<Field> =
                 k.atoms.iter().flat_map(|a| a.fields()).copied().collect();
             assert!(fields.len() >= 3, "{} has fewer than 3 fields", k.name);
@@ -235,7 +261,7 @@ mod tests {
                 "{} has no name part and no full date of birth",
                 k.name
             );
-            assert!(!k.atoms.contains(&Atom::Email) && !k.atoms.contains(&Atom::Phone));
+            assert!(!k.atoms.iter().any(|a| a.direct()), "{}", k.name);
         }
     }
 

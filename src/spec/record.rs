@@ -3,15 +3,27 @@
 //! A composite kind exists only when every part normalizes, and its parts (first, last, zip)
 //! are shared by three kinds, so each part is normalized once per row. All buffers are owned
 //! here and reused for every row: the hot path allocates nothing.
+//!
+//! Email and phone may come from several columns (a CRM's primary and secondary email, a
+//! cell and a home phone). Each column is one value; v1's single token takes the first
+//! valid one (spec v2, section 3, "email_any, phone_any"), and the v2 kinds `email_any` and
+//! `phone_any` take them all.
 
 use crate::spec::kinds::Atom;
 use crate::spec::normalize::{self, CountryCode, Outcome, Problem};
+
+/// The most columns an email or a phone may come from.
+pub const MAX_CONTACTS: usize = 5;
 
 /// The raw identifier fields of one input row; `None` when the file has no such column.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Fields<'a> {
     pub email: Option<&'a str>,
     pub phone: Option<&'a str>,
+    /// The values of further email columns, after `email` in the user's order.
+    pub more_emails: [Option<&'a str>; MAX_CONTACTS - 1],
+    /// The values of further phone columns, after `phone`.
+    pub more_phones: [Option<&'a str>; MAX_CONTACTS - 1],
     pub first: Option<&'a str>,
     /// Not part of any v1 token; read for the kinds that use it.
     pub middle: Option<&'a str>,
@@ -40,13 +52,57 @@ impl Default for Rules {
     }
 }
 
+/// The distinct valid values of one contact role (email or phone) of a row, in column order.
+#[derive(Default)]
+struct Contacts {
+    values: [String; MAX_CONTACTS],
+    len: usize,
+}
+
+impl Contacts {
+    /// Normalizes every given value with `norm`; the outcome is `Ok` when one is valid, else
+    /// invalid when one is invalid, else missing.
+    fn fill(
+        &mut self,
+        first: Option<&str>,
+        more: &[Option<&str>],
+        mut norm: impl FnMut(&str, &mut String) -> Outcome,
+    ) -> Outcome {
+        self.len = 0;
+        let mut outcome = Err(Problem::Missing);
+        for raw in std::iter::once(first).chain(more.iter().copied()).flatten() {
+            let (seen, rest) = self.values.split_at_mut(self.len);
+            let Some(buf) = rest.first_mut() else { break };
+            match norm(raw, buf) {
+                Ok(()) => {
+                    outcome = Ok(());
+                    if !seen.iter().any(|v| v == buf) {
+                        self.len += 1;
+                    }
+                }
+                Err(Problem::Invalid) if outcome.is_err() => outcome = Err(Problem::Invalid),
+                Err(_) => {}
+            }
+        }
+        outcome
+    }
+
+    fn first(&self) -> &str {
+        &self.values[0]
+    }
+
+    fn all(&self) -> &[String] {
+        &self.values[..self.len]
+    }
+}
+
 /// Reusable buffers for normalizing rows.
 #[derive(Default)]
 pub struct RecordNormalizer {
     rules: Rules,
     scratch: String,
-    email: String,
-    phone: String,
+    email: Contacts,
+    phone: Contacts,
     first: String,
     last: String,
     zip: String,
@@ -97,9 +153,10 @@ impl RecordNormalizer {
     /// Normalizes a row; results are indexed like [`crate::spec::token::Kind::ALL`].
     pub fn normalize(&mut self, f: &Fields) -> [Result<&str, Problem>; 5] {
         let scratch = &mut self.scratch;
-        let email = field(f.email, |v| normalize::email(v, &mut self.email));
-        let phone = field(f.phone, |v| {
-            normalize::phone(v, self.rules.default_country, &mut self.phone)
+        let email = self.email.fill(f.email, &f.more_emails, normalize::email);
+        let country = self.rules.default_country;
+        let phone = self.phone.fill(f.phone, &f.more_phones, |v, out| {
+            normalize::phone(v, country, out)
         });
         let first = field(f.first, |v| {
             normalize::first_name(v, scratch, &mut self.first)
@@ -131,8 +188,8 @@ impl RecordNormalizer {
             );
         }
         [
-            email.map(|_| self.email.as_str()),
-            phone.map(|_| self.phone.as_str()),
+            email.map(|_| self.email.first()),
+            phone.map(|_| self.phone.first()),
             name_zip.map(|_| self.name_zip.as_str()),
             name_addr.map(|_| self.name_addr.as_str()),
             name_yob_zip.map(|_| self.name_yob_zip.as_str()),
@@ -143,16 +200,26 @@ impl RecordNormalizer {
     /// last, zip5, house, yob); `Err(Missing)` for any other atom.
     pub fn part(&self, atom: Atom) -> Result<&str, Problem> {
         let (i, value) = match atom {
-            Atom::Email => (0, &self.email),
-            Atom::Phone => (1, &self.phone),
-            Atom::First => (2, &self.first),
-            Atom::Last => (3, &self.last),
-            Atom::Zip5 => (4, &self.zip),
-            Atom::House => (5, &self.house),
-            Atom::Yob => (6, &self.yob),
+            Atom::Email => (0, self.email.first()),
+            Atom::Phone => (1, self.phone.first()),
+            Atom::First => (2, self.first.as_str()),
+            Atom::Last => (3, self.last.as_str()),
+            Atom::Zip5 => (4, self.zip.as_str()),
+            Atom::House => (5, self.house.as_str()),
+            Atom::Yob => (6, self.yob.as_str()),
             _ => return Err(Problem::Missing),
         };
-        self.parts[i].map_or(Ok(value.as_str()), Err)
+        self.parts[i].map_or(Ok(value), Err)
+    }
+
+    /// Every distinct valid email (`Atom::EmailAny`) or phone (`Atom::PhoneAny`) of the last
+    /// row, in column order; empty for any other atom.
+    pub fn contacts(&self, atom: Atom) -> &[String] {
+        match atom {
+            Atom::EmailAny => self.email.all(),
+            Atom::PhoneAny => self.phone.all(),
+            _ => &[],
+        }
     }
 }
 
@@ -191,6 +258,27 @@ mod tests {
                 Ok("jose|king|1985|02139"),
             ]
         );
+    }
+
+    #[test]
+    fn several_emails_and_phones_v1_takes_the_first_valid() {
+        let mut n = RecordNormalizer::new(rules());
+        let f = Fields {
+            email: Some("not an email"),
+            more_emails: [Some("B@x.org"), Some(""), Some("b@x.org"), Some("c@x.org")],
+            phone: Some(""),
+            more_phones: [Some("12"), None, None, None],
+            ..Fields::default()
+        };
+        let r = n.normalize(&f);
+        assert_eq!(r[0], Ok("b@x.org"));
+        // a value that is invalid beats one that is missing
+        assert_eq!(r[1], Err(Problem::Invalid));
+        assert_eq!(n.contacts(Atom::EmailAny), ["b@x.org", "c@x.org"]);
+        assert!(n.contacts(Atom::PhoneAny).is_empty());
+        let r = n.normalize(&Fields::default());
+        assert_eq!(r[0], Err(Problem::Missing));
+        assert!(n.contacts(Atom::EmailAny).is_empty());
     }
 
     #[test]

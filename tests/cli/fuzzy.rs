@@ -312,3 +312,112 @@ fn lookup_finds_records_that_have_spec_2_tokens_only() {
     assert_eq!(summary["people"], 2);
     assert_eq!(summary["unusable"], 1);
 }
+
+/// One org holds a person under two emails, another under the second only, with other names
+/// and zip: with every email of a record hashed (email_any), fuzzy merge counts one person and
+/// an opt-out by the second email reaches the first org's record; the exact passes read v1's
+/// single email (the first valid one) and count two.
+#[test]
+fn a_second_email_column_links_people_and_carries_opt_outs() {
+    let wd = Workdir::new();
+    // `email_2` is found by its name, as a further email of the record.
+    wd.write(
+        "a.csv",
+        "email,email_2,first_name,last_name,zip\n\
+         ann@home.org,ann.lee@work.org,Ann,Lee,27601\n\
+         ,carl@home.org,Carl,Dix,27511\n",
+    );
+    wd.write(
+        "b.csv",
+        "email,first_name,last_name,zip\nann.lee@work.org,Annie,Leigh-Smith,90210\n",
+    );
+    wd.write("optouts.csv", "email\nANN.LEE@work.org\n");
+    let report = wd.hash("a.csv", "a.hashed.csv", "a", &[]);
+    assert!(report.contains("'email'; 'email_2'"), "{report}");
+    wd.hash("b.csv", "b.hashed.csv", "b", &[]);
+    wd.hash(
+        "optouts.csv",
+        "o.hashed.csv",
+        "optouts",
+        &["--kind", "suppression"],
+    );
+    let a = crate::workdir::Hashed::parse(&wd.read("a.hashed.csv"));
+    // Ann: two emails in email_any, v1's email from the first column; Carl: v1's email from
+    // the second column, his first being empty.
+    let any = a.v2_column("email_any");
+    assert_eq!(any[0].split(' ').count(), 2);
+    assert_eq!(any[1].split(' ').count(), 1);
+    assert!(a.tokens("email").iter().all(|t| t.len() == 64));
+    assert_eq!(a.tokens("email").len(), 2);
+
+    let people = |mode: &str, extra: &[&str]| {
+        let out = format!("out-{mode}-{}", extra.len());
+        let mut args = vec!["merge", "a.hashed.csv", "b.hashed.csv", "--match", mode];
+        args.extend_from_slice(extra);
+        args.extend(["-o", out.as_str()]);
+        wd.run(&args);
+        let summary: Value =
+            serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap();
+        (summary["people"].clone(), summary["suppressed"].clone())
+    };
+    assert_eq!(people("fuzzy", &[]), (2.into(), 0.into()));
+    assert_eq!(people("exact", &[]), (3.into(), 0.into()));
+    // The opt-out names Ann's second email: fuzzy suppresses her (and so Annie, the same
+    // person); exact sees only v1 tokens, and b's v1 email is that address.
+    let suppress = ["--suppress", "o.hashed.csv"];
+    assert_eq!(people("fuzzy", &suppress), (2.into(), 1.into()));
+    assert_eq!(people("exact", &suppress), (3.into(), 1.into()));
+}
+
+/// Email and phone flags may be given once per column; other roles once; an email is never
+/// joined from several columns.
+#[test]
+fn several_email_and_phone_flags_and_their_limits() {
+    let wd = Workdir::new();
+    wd.write(
+        "m.csv",
+        "e1,e2,cell,home,first,last,zip\na@x.org,b@x.org,650-555-0100,650-555-0101,Ann,Lee,27601\n",
+    );
+    let report = wd.hash(
+        "m.csv",
+        "h.csv",
+        "o",
+        &[
+            "--email-col",
+            "e1",
+            "--email-col",
+            "e2",
+            "--phone-col",
+            "cell",
+            "--phone-col",
+            "home",
+            "--first-col",
+            "first",
+            "--last-col",
+            "last",
+        ],
+    );
+    assert!(report.contains("'cell'; 'home'"), "{report}");
+    let h = crate::workdir::Hashed::parse(&wd.read("h.csv"));
+    assert_eq!(h.v2_column("phone_any")[0].split(' ').count(), 2);
+    assert_eq!(h.v2_column("email_any")[0].split(' ').count(), 2);
+    let twice = wd.fail(&wd.hash_args(
+        "o",
+        &[
+            "--first-col",
+            "first",
+            "--first-col",
+            "last",
+            "m.csv",
+            "-o",
+            "x.csv",
+        ],
+    ));
+    assert!(
+        twice.contains("--first-col") && twice.contains("multiple times"),
+        "{twice}"
+    );
+    let joined = wd.fail(&wd.hash_args("o", &["--email-col", "e1,e2", "m.csv", "-o", "x.csv"]));
+    assert!(joined.contains("give --email-col again"), "{joined}");
+    assert!(!wd.path("x.csv").exists());
+}

@@ -208,7 +208,7 @@ fn fuzzy_export(rows: usize) -> String {
         "",
         "1985-07-04 00:00",
     ];
-    let mut s = String::from("email,phone,first,middle,last,zip,address,city,dob\n");
+    let mut s = String::from("email,phone,first,middle,last,zip,address,city,dob,email2,phone2\n");
     for i in 0..rows {
         // Every fourth row repeats an earlier person; others vary independently.
         let j = if i % 4 == 3 { i / 2 } else { i };
@@ -217,8 +217,21 @@ fn fuzzy_export(rows: usize) -> String {
         } else {
             String::new()
         };
+        // A second email and phone: new, repeating the first, or invalid.
+        let email2 = match j % 7 {
+            0 => format!("Q{j}@Example.org"),
+            1 => email.to_uppercase(),
+            2 => "not-an-email".to_string(),
+            _ => String::new(),
+        };
+        let phone2 = match j % 6 {
+            0 => "(650) 555-0100".to_string(),
+            1 => format!("919 555 {:04}", j % 10_000),
+            2 => "12".to_string(),
+            _ => String::new(),
+        };
         s.push_str(&format!(
-            "{email},{},{},{},\"{}\",{},{},{},{}\n",
+            "{email},{},{},{},\"{}\",{},{},{},{},{email2},{phone2}\n",
             if j % 5 == 0 { "650-555-0100" } else { "" },
             firsts[j % firsts.len()],
             middles[j % middles.len()],
@@ -254,6 +267,14 @@ fn v2_columns_equal_the_independent_implementation() {
         .map(|k| k.name.as_str())
         .collect();
     let columns = [
+        "--email-col",
+        "email",
+        "--email-col",
+        "email2",
+        "--phone-col",
+        "phone",
+        "--phone-col",
+        "phone2",
         "--middle-col",
         "middle",
         "--city-col",

@@ -37,13 +37,19 @@ const CANARIES: &[&str] = &[
     "grsnat",
     "brumblewick|xylophonia",
     "branbl|xylafa",
+    // A second email and a second phone column (email_any, phone_any).
+    "Secondfeather.Yonder@Example.org",
+    "secondfeather.yonder@example.org",
+    "(415) 555-0177",
+    "4155550177",
+    "+14155550177",
 ];
 
 fn fixture() -> String {
-    "Email,FirstName,LastName,AddressLine1,Zip5,Phone,DOB,Notes,MiddleName,City\n\
-     Quillfeather.Zanzibar@Example.org,Xylophonia,Brumblewick,7788 Zephyr Lane,02139,(650) 555-0142,1961-02-03,ok,Quazimodo,Snorkelburg Heights\n\
-     Q.Z.Canary+tag@GMail.com,Vorpalina,Grzmotek,7788 Zephyr Lane,2139,6505550142,1961-02-03,ok,Quazimodo,Snorkelburg Heights\n\
-     not-an-email-canary,Xylophonia,Brumblewick,Zephyr,9,CANARYPHONE-123,Zephyr,bad,Quazimodo,Snorkelburg Heights\n\
+    "Email,FirstName,LastName,AddressLine1,Zip5,Phone,DOB,Notes,MiddleName,City,Email 2,Mobile Phone\n\
+     Quillfeather.Zanzibar@Example.org,Xylophonia,Brumblewick,7788 Zephyr Lane,02139,(650) 555-0142,1961-02-03,ok,Quazimodo,Snorkelburg Heights,Secondfeather.Yonder@Example.org,(415) 555-0177\n\
+     Q.Z.Canary+tag@GMail.com,Vorpalina,Grzmotek,7788 Zephyr Lane,2139,6505550142,1961-02-03,ok,Quazimodo,Snorkelburg Heights,,\n\
+     not-an-email-canary,Xylophonia,Brumblewick,Zephyr,9,CANARYPHONE-123,Zephyr,bad,Quazimodo,Snorkelburg Heights,not-an-email-canary,CANARYPHONE-123\n\
      ragged,Vorpalina\n"
         .to_string()
 }

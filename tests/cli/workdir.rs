@@ -209,6 +209,12 @@ impl Hashed {
         self.rows.iter().map(|r| r[i].clone()).collect()
     }
 
+    /// The cells of a v2 kind's column.
+    pub fn v2_column(&self, name: &str) -> Vec<String> {
+        let i = self.v2_header.iter().position(|h| h == name).unwrap();
+        self.v2_rows.iter().map(|r| r[i].clone()).collect()
+    }
+
     /// Non-empty tokens of a column.
     pub fn tokens(&self, name: &str) -> Vec<String> {
         let mut t: Vec<String> = self

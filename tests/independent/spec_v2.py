@@ -9,8 +9,9 @@ spec's data tables read as files (data/*.csv, src/spec/kinds-v2.csv). Used three
   spec_v2.py vectors KEYHEX > tests/data/token_vectors_v2.csv   (regenerate the vector file)
   spec_v2.py check tests/data/token_vectors_v2.csv              (this implementation agrees)
   spec_v2.py hash KEYHEX ROUND INPUT.csv [voters]               (rows of a plain CSV with columns
-      email,phone,first,middle,last,zip,address,city,dob: the v1 cells then every v2 kind's
-      cell, comma-joined, sorted, one per line; `voters` applies the drop rule)
+      email,phone,first,middle,last,zip,address,city,dob and optionally email2,phone2 (a
+      second email and phone column): the v1 cells then every v2 kind's cell, comma-joined,
+      sorted, one per line; `voters` applies the drop rule)
 
 Known limit, as in spec_v1.py: "alphabetic" is str.isalpha() (Unicode categories L*).
 """
@@ -27,7 +28,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spec_v1 as V1  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-FIELDS = ["email", "phone", "first", "middle", "last", "zip", "address", "city", "dob"]
+FIELDS = ["email", "phone", "first", "middle", "last", "zip", "address", "city", "dob", "email2", "phone2"]
+# The roles with several columns, one value each (section 3, email_any and phone_any).
+CONTACTS = {"email": (["email", "email2"], V1.norm_email), "phone": (["phone", "phone2"], V1.norm_phone)}
 
 
 def table(path):
@@ -155,7 +158,26 @@ def city(raw):
     return V1.letters(out) or None
 
 
+def contact_values(row, role):
+    """The raw values of a role's columns whose v1 normalization is valid, in column order."""
+    columns, norm = CONTACTS[role]
+    return [row[c] for c in columns if row.get(c) is not None and V1.trim(row[c]) and norm(row[c])]
+
+
+def v1_row(row):
+    """The row as v1 reads it: email and phone are the first valid value of their columns."""
+    out = dict(row)
+    for role in CONTACTS:
+        valid = contact_values(row, role)
+        if valid:
+            out[role] = valid[0]
+    return out
+
+
 def atoms(row):
+    any_of = {role: sorted({CONTACTS[role][1](v) for v in contact_values(row, role)}) for role in CONTACTS}
+    row = v1_row(row)
+
     def part(name, f):
         v = row.get(name)
         return f(v) if v is not None and V1.trim(v) else None
@@ -183,12 +205,14 @@ def atoms(row):
         "zip5": one(part("zip", V1.norm_zip)),
         "email": one(part("email", V1.norm_email)),
         "phone": one(part("phone", V1.norm_phone)),
+        "email_any": any_of["email"],
+        "phone_any": any_of["phone"],
     }
 
 
 def cells(key, round_label, row):
     """The v1 cells then the v2 cells of one input row."""
-    out = V1.tokens(key, round_label, row)
+    out = V1.tokens(key, round_label, v1_row(row))
     a = atoms(row)
     for name, parts in KINDS:
         values = [[]]
@@ -210,13 +234,13 @@ def drop_shared(rows):
 
 
 VECTOR_INPUTS = [
-    # round, email, phone, first, middle, last, zip, address, city, dob
-    ("", "", "", "Bob", "Allen", "O'Brien-Smith Jr.", "63101-1234", "123 N. Main Street Apt 4B", "St. Louis", "3/7/1980"),
-    ("", "", "", "José", "", "Núñez", "2710", "77 Oak Ct #3", "Winston-Salem", "19651013"),
-    ("", "a@b.org", "(650) 555-1212", "Smith", "J", "Jim", "27601", "12 North St", "MT AIRY", "1975-02-29"),
-    ("", "", "", "Robert", "", "Lee", "2139", "123 1/2 Main St", "Ft. Worth", "2000-02-29"),
-    ("r-2026", "", "", "Jim", "Q.", "Macintosh", "27601", "5 Elm Avenue NW", "Raleigh", "7/4/1985"),
-    ("", "", "", "Σίσυφος", "", "Knuth", "10001", "15 W Highway 55", "", "1899-12-31"),
+    # round, email, phone, first, middle, last, zip, address, city, dob, email2, phone2
+    ("", "", "", "Bob", "Allen", "O'Brien-Smith Jr.", "63101-1234", "123 N. Main Street Apt 4B", "St. Louis", "3/7/1980", "", ""),
+    ("", "", "", "José", "", "Núñez", "2710", "77 Oak Ct #3", "Winston-Salem", "19651013", "Jose.N@Example.org", "919.555.0143"),
+    ("", "a@b.org", "(650) 555-1212", "Smith", "J", "Jim", "27601", "12 North St", "MT AIRY", "1975-02-29", "c@d.org", "650-555-1212"),
+    ("", "not an email", "12", "Robert", "", "Lee", "2139", "123 1/2 Main St", "Ft. Worth", "2000-02-29", "r.lee@example.com", "+44 20 7946 0958"),
+    ("r-2026", "", "", "Jim", "Q.", "Macintosh", "27601", "5 Elm Avenue NW", "Raleigh", "7/4/1985", "", ""),
+    ("", "", "", "Σίσυφος", "", "Knuth", "10001", "15 W Highway 55", "", "1899-12-31", "", ""),
 ]
 
 

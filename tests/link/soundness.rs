@@ -44,9 +44,11 @@ const DOB: &[&str] = &["1980-03-07", "1980-07-03", "1981-03-07", "1980", ""];
 const PHONE: &[&str] = &["(202) 555-0100", "202-555-0101", ""];
 const EMAIL: &[&str] = &["a@example.org", "b@example.org", ""];
 
-/// One record: an index into each pool.
-type Draw = [usize; 9];
-const POOLS: [&[&str]; 9] = [FIRST, MIDDLE, LAST, ADDRESS, CITY, ZIP, DOB, PHONE, EMAIL];
+/// One record: an index into each pool (the last two: a second phone and a second email).
+type Draw = [usize; 11];
+const POOLS: [&[&str]; 11] = [
+    FIRST, MIDDLE, LAST, ADDRESS, CITY, ZIP, DOB, PHONE, EMAIL, PHONE, EMAIL,
+];
 
 fn fields(d: &Draw) -> Fields<'static> {
     let v = |i: usize| Some(POOLS[i][d[i]]).filter(|s| !s.is_empty());
@@ -60,6 +62,8 @@ fn fields(d: &Draw) -> Fields<'static> {
         dob: v(6),
         phone: v(7),
         email: v(8),
+        more_phones: [v(9), None, None, None],
+        more_emails: [v(10), None, None, None],
     }
 }
 
@@ -69,7 +73,7 @@ struct Hashed {
     cells: Vec<Vec<Vec<u8>>>,
 }
 
-const ATOMS: [Atom; 18] = Atom::ALL;
+const ATOMS: [Atom; 20] = Atom::ALL;
 
 fn hash(d: &Draw) -> Hashed {
     let f = fields(d);
@@ -180,10 +184,11 @@ fn check(level: &str, field: &str, a: &Hashed, b: &Hashed) -> Result<(), String>
         ("addr", "X") => [House, Street, City, Zip5].iter().any(|&p| differ(a, b, p)),
         ("middle", "A") => shared(a, b, MiddleInit),
         ("middle", "X") => differ(a, b, MiddleInit),
-        ("phone", "A") => shared(a, b, Phone),
-        ("phone", "X") => differ(a, b, Phone),
-        ("email", "A") => shared(a, b, Email),
-        ("email", "X") => differ(a, b, Email),
+        // every phone and email of the records, not only the first valid one
+        ("phone", "A") => shared(a, b, PhoneAny),
+        ("phone", "X") => differ(a, b, PhoneAny),
+        ("email", "A") => shared(a, b, EmailAny),
+        ("email", "X") => differ(a, b, EmailAny),
         _ => return Err(format!("level {level} of {field} is not known to the test")),
     };
     if ok {
@@ -197,7 +202,7 @@ fn check(level: &str, field: &str, a: &Hashed, b: &Hashed) -> Result<(), String>
 
 /// Record b: each field kept from a with probability 1/2, else drawn; first and last swapped
 /// when `swap`.
-fn derive(a: &Draw, fresh: &Draw, keep: &[bool; 9], swap: bool) -> Draw {
+fn derive(a: &Draw, fresh: &Draw, keep: &[bool; 11], swap: bool) -> Draw {
     let mut b: Draw = std::array::from_fn(|i| if keep[i] { a[i] } else { fresh[i] });
     if swap {
         // swap through the pools by value: a first name that is also in LAST, and back
@@ -225,8 +230,10 @@ fn draw() -> impl Strategy<Value = Draw> {
         idx(DOB),
         idx(PHONE),
         idx(EMAIL),
+        idx(PHONE),
+        idx(EMAIL),
     )
-        .prop_map(|(a, b, c, d, e, f, g, h, i)| [a, b, c, d, e, f, g, h, i])
+        .prop_map(|(a, b, c, d, e, f, g, h, i, j, k)| [a, b, c, d, e, f, g, h, i, j, k])
 }
 
 fn kinds() -> Vec<KindDef> {
@@ -240,7 +247,7 @@ proptest! {
     fn every_inferred_level_is_true_of_the_values(
         a in draw(),
         fresh in draw(),
-        keep in proptest::array::uniform9(proptest::bool::ANY),
+        keep in proptest::array::uniform11(proptest::bool::ANY),
         swap in proptest::bool::ANY,
     ) {
         let b = derive(&a, &fresh, &keep, swap);
@@ -267,7 +274,7 @@ fn the_draws_reach_swaps_cross_matches_and_every_name_level() {
         (LEVELS[0][lv[0] as usize], LEVELS[1][lv[1] as usize])
     };
     // every record: same middle, address, city, zip and dob; no phone, no email
-    let name = |first: usize, last: usize| [first, 0, last, 0, 0, 0, 0, 2, 2];
+    let name = |first: usize, last: usize| [first, 0, last, 0, 0, 0, 0, 2, 2, 2, 2];
     let robert_smith = name(1, 0);
     // Smith Robert: the names swapped
     assert_eq!(levels(&robert_smith, &name(7, 4)), ("S", "S"));
@@ -278,4 +285,28 @@ fn the_draws_reach_swaps_cross_matches_and_every_name_level() {
     // Bob vs Robert: nickname; Jon vs John: NYSIIS
     assert_eq!(levels(&robert_smith, &name(0, 0)), ("K", "L"));
     assert_eq!(levels(&name(8, 0), &name(9, 0)).0, "N");
+}
+
+/// A second email or phone column counts: records whose first emails differ agree on email
+/// when one's second email is the other's first.
+#[test]
+fn a_second_email_or_phone_agrees_with_a_first() {
+    let kinds = Kinds::new(&kinds());
+    let field = |a: &Draw, b: &Draw, f: usize| {
+        let lv = pattern_levels(kinds.infer(&status(&hash(a), &hash(b))).pattern);
+        LEVELS[f][lv[f] as usize]
+    };
+    let (phone, email) = (5, 6);
+    // emails a, then b; the other record's only email is b
+    let a = [1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1];
+    let b = [1, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
+    assert_eq!(field(&a, &b, email), "A");
+    // phones 0100, then 0101, against 0101 alone
+    let b = [1, 0, 0, 0, 0, 0, 0, 1, 2, 2, 2];
+    let a_phones = [1, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2];
+    assert_eq!(field(&a_phones, &b, phone), "A");
+    // no email in common: X, as with one email each
+    let c = [1, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0];
+    let d = [1, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1];
+    assert_eq!(field(&c, &d, email), "X");
 }
