@@ -68,6 +68,23 @@ def test_columns_override_detection(key_file):
         blindmatch.hash_rows(plain, key_file, "o")
 
 
+def test_columns_name_several_emails_and_phones(tmp_path, key_file):
+    # A list of emails is several values; a phone source may join area code and number.
+    rows = [{"e1": r["email"], "e2": f"x{i}@example.org" if i % 3 else "", "area": "650",
+             "num": f"555-01{i % 100:02d}", "cell": r["phone"], "first": r["first"],
+             "last": r["last"], "zip": r["zip"]} for i, r in enumerate(messy_rows(300))]
+    columns = {"email": ["e1", "e2"], "phone": [["area", "num"], "cell"], "first": "first",
+               "last": "last", "zip": "zip"}
+    ours = blindmatch.hash_rows(rows, key_file, "o", columns=columns)
+    write_csv(tmp_path / "m.csv", rows)
+    run("hash", "--key", key_file, "--org", "o", tmp_path / "m.csv", "-o", tmp_path / "h.csv",
+        "-q", "--email-col", "e1", "--email-col", "e2", "--phone-col", "area,num",
+        "--phone-col", "cell", "--first-col", "first", "--last-col", "last", "--zip-col", "zip")
+    assert ours == read_hashed(tmp_path / "h.csv")
+    assert sum(" " in r["email_any"] for r in ours) > 100
+    assert sum(" " in r["phone_any"] for r in ours) > 100
+
+
 def test_voter_rows_keep_geography(tmp_path, key_file):
     rows = [dict(r, precinct=f"P-{i % 7:03d}") for i, r in enumerate(messy_rows(200))]
     write_csv(tmp_path / "v.csv", rows)
