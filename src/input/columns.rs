@@ -810,12 +810,16 @@ pub fn detect(
         }
     }
     // Further email and phone columns by their names, unless the user chose that role's
-    // columns: each is one more value of the record.
+    // columns: each is one more value of the record. A work or business phone is left out
+    // (an office switchboard is shared by everyone there); a work email is the person's.
     for role in [Role::Email, Role::Phone] {
         if by_flag.contains(&role) || det.map.get(role).is_none() {
             continue;
         }
         for candidate in alias_candidates(role, &folded, &det.map.used()) {
+            if role == Role::Phone && candidate.qualifier == Qualifier::Mailing {
+                continue;
+            }
             if room_for_more(&det.map, role, &candidate.source) {
                 det.map.add_more(role, candidate.source);
             }
@@ -874,7 +878,8 @@ mod tests {
     #[test]
     fn every_email_and_phone_column_is_a_value_the_best_first() {
         // NationBuilder-like: several emails; a cell and a home phone.
-        let line = "email1,first_name,email,email2,work_email,phone_number,mobile_number,zip";
+        let line = "email1,first_name,email,email2,work_email,phone_number,mobile_number,zip,\
+                    work_phone";
         assert_eq!(
             get(line, Role::Email).unwrap(),
             "'email'; 'email1'; 'work_email'; 'email2'"
@@ -882,6 +887,11 @@ mod tests {
         assert_eq!(
             get(line, Role::Phone).unwrap(),
             "'phone_number'; 'mobile_number'"
+        );
+        // A work phone only when there is no other.
+        assert_eq!(
+            get("work_phone,last_name", Role::Phone).unwrap(),
+            "'work_phone'"
         );
         // A phone split into area code and number stays one value, beside a cell phone.
         let line = "area_cd,phone_num,cell,last_name";
