@@ -5,9 +5,9 @@
 //! rule needs every row hashed first; at voter-file scale (20M rows, a few dozen tokens each)
 //! no map of strings would fit, so each kind's tokens are kept as `u64` (the first 64 bits of
 //! the token, the first 16 hex characters) in row order, with the number of tokens each row
-//! has of each kind. Sorting a kind's tokens (with their positions) finds the values that
-//! occur more than once; every occurrence of such a value is then marked, by row and by its
-//! position in the row, in one bit mask per row. The hashed rows, already staged by the row
+//! has of each kind. Bucketing a kind's tokens (with their positions) by their top bits finds
+//! the values that occur more than once; every occurrence of such a value is then marked, by
+//! row and by its position in the row, in one bit mask per row. The hashed rows, already staged by the row
 //! sorter, leave out the marked tokens as they are written, by their row number, without
 //! looking tokens up ([`crate::staged::Layout::write_text`]).
 //! Two different tokens of one kind sharing their first 64 bits would be dropped together; at
@@ -70,8 +70,14 @@ impl Tally {
         let kinds = self.tokens.len();
         let rows = self.counts.len().checked_div(kinds).unwrap_or(0);
         // Per kind, one bit per token (in row order): held by more than one row.
-        let (shared, dropped): (Vec<Vec<u64>>, Vec<u64>) =
-            self.tokens.into_par_iter().map(shared_bits).unzip();
+        let (shared, dropped): (Vec<Vec<u64>>, Vec<u64>) = self
+            .tokens
+            .into_par_iter()
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(entries, table), tokens| shared_bits(&tokens, entries, table),
+            )
+            .unzip();
         let any = dropped.iter().any(|&d| d > 0);
         let widest = self
             .counts
@@ -122,69 +128,73 @@ impl Tally {
 /// One bit per token of one kind (in row order), set when another token of the kind has
 /// the same value, and the number of distinct values so marked.
 ///
-/// Tokens are MAC outputs, uniformly spread, so two stable counting-sort passes on their top
-/// 22 bits (11 bits a pass: the counts and the write positions stay in cache) order them well
-/// enough that equal tokens sit in runs of equal top bits a token or two long; only runs of
-/// several are sorted. Two linear passes instead of a full sort (the sort was most of the
-/// rule's time).
-fn shared_bits(tokens: Vec<u64>) -> (Vec<u64>, u64) {
-    const DIGIT: u32 = 11;
+/// Tokens are MAC outputs, uniformly spread, so one stable counting-sort pass on their top
+/// bits splits them into buckets of about 256 tokens, and equal tokens share a bucket. Each
+/// bucket, small enough to stay in cache, then finds its repeated values with a small
+/// open-addressing table on the tokens' low bits. One scatter pass instead of the two of a
+/// 22-bit radix sort (a scatter into thousands of buckets is the costly part: each write
+/// lands on another page). `entries` and `table` are reusable buffers.
+fn shared_bits(
+    tokens: &[u64],
+    entries: &mut Vec<(u64, usize)>,
+    table: &mut Vec<usize>,
+) -> (Vec<u64>, u64) {
+    /// A table slot with no entry.
+    const EMPTY: usize = usize::MAX;
+    /// Set on a table entry once its value was seen again (and counted).
+    const SEEN: usize = 1 << (usize::BITS - 1);
     let n = tokens.len();
     let mut bits = vec![0u64; n.div_ceil(64)];
+    let mut mark = |at: usize| bits[at / 64] |= 1 << (at % 64);
     let mut dropped = 0;
-    let digit = |p: u64, pass: u32| (p >> (64 - DIGIT * (2 - pass))) as usize & ((1 << DIGIT) - 1);
-    let mut counts = vec![[0usize; 1 << DIGIT]; 2];
-    for &p in &tokens {
-        counts[0][digit(p, 0)] += 1;
-        counts[1][digit(p, 1)] += 1;
+    // Buckets of about 256 tokens, at most 4096 of them.
+    let digit = (n / 256).max(1).ilog2().min(12);
+    let bucket = |p: u64| p.checked_shr(64 - digit).unwrap_or(0) as usize;
+    let mut starts = vec![0usize; (1 << digit) + 1];
+    for &p in tokens {
+        starts[bucket(p) + 1] += 1;
     }
-    for c in &mut counts {
-        let mut sum = 0;
-        for slot in c.iter_mut() {
-            (*slot, sum) = (sum, sum + *slot);
-        }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
     }
-    // Pass 0 on the lower digit, then pass 1 on the top digit (stable: least significant first).
-    let mut low = vec![(0u64, 0usize); n];
+    entries.clear();
+    entries.resize(n, (0, 0));
+    let mut next = starts.clone();
     for (at, &p) in tokens.iter().enumerate() {
-        let s = &mut counts[0][digit(p, 0)];
-        low[*s] = (p, at);
-        *s += 1;
+        let slot = &mut next[bucket(p)];
+        entries[*slot] = (p, at);
+        *slot += 1;
     }
-    drop(tokens);
-    let mut sorted = vec![(0u64, 0usize); n];
-    for &(p, at) in &low {
-        let s = &mut counts[1][digit(p, 1)];
-        sorted[*s] = (p, at);
-        *s += 1;
-    }
-    drop(low);
-    let top = |p: u64| p >> (64 - 2 * DIGIT);
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        while j < n && top(sorted[j].0) == top(sorted[i].0) {
-            j += 1;
+    for range in starts.windows(2) {
+        let bucket = &entries[range[0]..range[1]];
+        if bucket.len() < 2 {
+            continue;
         }
-        if j - i > 1 {
-            let run = &mut sorted[i..j];
-            run.sort_unstable_by_key(|&(p, _)| p);
-            let mut a = 0;
-            while a < run.len() {
-                let mut b = a + 1;
-                while b < run.len() && run[b].0 == run[a].0 {
-                    b += 1;
+        let size = (2 * bucket.len()).next_power_of_two();
+        table.clear();
+        table.resize(size, EMPTY);
+        for (i, &(p, at)) in bucket.iter().enumerate() {
+            // The low bits: as random as the top ones, and not shared by the whole bucket.
+            let mut slot = p as usize & (size - 1);
+            loop {
+                let e = table[slot];
+                if e == EMPTY {
+                    table[slot] = i;
+                    break;
                 }
-                if b - a > 1 {
-                    dropped += 1;
-                    for &(_, at) in &run[a..b] {
-                        bits[at / 64] |= 1 << (at % 64);
+                let (q, first_at) = bucket[e & !SEEN];
+                if q == p {
+                    if e & SEEN == 0 {
+                        table[slot] = e | SEEN;
+                        dropped += 1;
+                        mark(first_at);
                     }
+                    mark(at);
+                    break;
                 }
-                a = b;
+                slot = (slot + 1) & (size - 1);
             }
         }
-        i = j;
     }
     (bits, dropped)
 }
@@ -239,7 +249,7 @@ mod tests {
             for &t in &tokens {
                 *seen.entry(t).or_insert(0) += 1;
             }
-            let (bits, dropped) = shared_bits(tokens.clone());
+            let (bits, dropped) = shared_bits(&tokens, &mut Vec::new(), &mut Vec::new());
             assert_eq!(dropped, seen.values().filter(|&&c| c > 1).count() as u64);
             for (at, t) in tokens.iter().enumerate() {
                 assert_eq!(
