@@ -58,14 +58,13 @@ const HEX: [[u8; 2]; 256] = {
     t
 };
 
-/// Appends a token (at most 32 bytes) as hex, in one copy.
-fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Appends a token of `N` bytes (at most 32) as hex, in one fixed-size copy.
+fn push_hex<const N: usize>(out: &mut Vec<u8>, token: &[u8; N]) {
     let mut buf = [0u8; 2 * V1_BYTES];
-    let n = bytes.len().min(V1_BYTES);
-    for (pair, &b) in buf.chunks_exact_mut(2).zip(&bytes[..n]) {
+    for (pair, &b) in buf.chunks_exact_mut(2).zip(token) {
         pair.copy_from_slice(&HEX[usize::from(b)]);
     }
-    out.extend_from_slice(&buf[..2 * n]);
+    out.extend_from_slice(&buf[..2 * N]);
 }
 
 /// The layout of staged rows: how many token cells, of which the first `v1` hold v1 tokens.
@@ -76,14 +75,6 @@ pub struct Layout {
 }
 
 impl Layout {
-    fn width(&self, cell: usize) -> usize {
-        if cell < self.v1 {
-            V1_BYTES
-        } else {
-            token_v2::TOKEN_BYTES
-        }
-    }
-
     /// The marker that closes cell `cell` when the text after the token cells is `tail`.
     pub fn end_of(&self, cell: usize, tail_is_newline: bool) -> u8 {
         if cell + 1 == self.cells && tail_is_newline {
@@ -111,32 +102,64 @@ impl Layout {
     /// rest verbatim. With `drop`, the tokens whose bit is set (one bit per token, in row
     /// order) are left out.
     pub fn write_text(&self, row: &[u8], drop: Option<&[u64]>, out: &mut Vec<u8>) {
-        let mut i = 0;
-        let mut bit = 0usize;
+        let mut cells = Cells {
+            row,
+            at: 0,
+            drop,
+            bit: 0,
+            out,
+        };
         for cell in 0..self.cells {
             if cell > 0 {
-                out.push(b',');
+                cells.out.push(b',');
             }
-            let width = self.width(cell);
-            let mut first = true;
-            while let Some(&(FIRST | SEP)) = row.get(i) {
-                let token = &row[i + 1..i + 1 + width];
-                i += 1 + width;
-                let gone =
-                    drop.is_some_and(|d| d.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 == 1));
-                bit += 1;
-                if gone {
-                    continue;
-                }
-                if !first {
-                    out.push(b' ');
-                }
-                first = false;
-                push_hex(out, token);
+            if cell < self.v1 {
+                cells.write::<V1_BYTES>();
+            } else {
+                cells.write::<{ token_v2::TOKEN_BYTES }>();
             }
-            i += 1; // the cell's end marker
         }
-        out.extend_from_slice(row.get(i..).unwrap_or_default());
+        let rest = row.get(cells.at..).unwrap_or_default();
+        cells.out.extend_from_slice(rest);
+    }
+}
+
+/// A staged row being written as text by [`Layout::write_text`], cell by cell.
+struct Cells<'a, 'o> {
+    row: &'a [u8],
+    /// Where the next cell starts in `row`.
+    at: usize,
+    drop: Option<&'a [u64]>,
+    /// The next token's drop bit.
+    bit: usize,
+    out: &'o mut Vec<u8>,
+}
+
+impl Cells<'_, '_> {
+    /// Writes the next cell, of `N`-byte tokens, and steps over its end marker. The token
+    /// width is a constant, so each token is one fixed-size read and one fixed-size write.
+    fn write<const N: usize>(&mut self) {
+        let mut first = true;
+        while let Some(&(FIRST | SEP)) = self.row.get(self.at) {
+            let token: &[u8; N] = self.row[self.at + 1..self.at + 1 + N]
+                .try_into()
+                .expect("a staged token has its column's width");
+            self.at += 1 + N;
+            let bit = self.bit;
+            self.bit += 1;
+            let gone = self
+                .drop
+                .is_some_and(|d| d.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 == 1));
+            if gone {
+                continue;
+            }
+            if !first {
+                self.out.push(b' ');
+            }
+            first = false;
+            push_hex(self.out, token);
+        }
+        self.at += 1; // the cell's end marker
     }
 }
 
