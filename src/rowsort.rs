@@ -142,20 +142,26 @@ fn sort_bucket(
             data
         }
     };
-    let mut rows: Vec<(&[u8], u64)> = Vec::new();
+    // Each row with its first 8 bytes as a big-endian number (zero-padded): rows whose
+    // prefixes differ order as their prefixes, so most comparisons are one integer compare.
+    let mut rows: Vec<(u64, &[u8], u64)> = Vec::new();
     let mut i = 0;
     while i + 12 <= data.len() {
         let (len, rest) = data[i..].split_at(4);
         let (index, rest) = rest.split_at(8);
         let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
         let index = u64::from_le_bytes(index.try_into().expect("8 bytes"));
-        rows.push((&rest[..len], index));
+        let row = &rest[..len];
+        let mut prefix = [0u8; 8];
+        let n = len.min(8);
+        prefix[..n].copy_from_slice(&row[..n]);
+        rows.push((u64::from_be_bytes(prefix), row, index));
         i += 12 + len;
     }
-    rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     // Room for rows written as hex, about twice their staged size.
     let mut out = Vec::with_capacity(data.len() * 2);
-    for (row, index) in rows {
+    for (_, row, index) in rows {
         rewrite(row, index, &mut out);
     }
     Ok(out)
@@ -199,5 +205,30 @@ mod tests {
         expected.sort();
         let expected: String = expected.into_iter().map(|(_, r)| r).collect();
         assert_eq!(String::from_utf8(in_memory).unwrap(), expected);
+    }
+
+    #[test]
+    fn short_rows_and_equal_prefixes_sort_as_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rows: Vec<Vec<u8>> = Vec::new();
+        for len in 0..12usize {
+            for tail in [0u8, 1, 255] {
+                let mut row = vec![0u8; len];
+                row.push(tail);
+                rows.push(row.clone());
+                row.insert(0, 7);
+                rows.push(row);
+            }
+        }
+        let mut sorter = RowSorter::new(&dir.path().join("out"), DEFAULT_BUDGET);
+        for row in rows.iter().rev() {
+            sorter.push(0, row).unwrap();
+        }
+        let mut out = Vec::new();
+        sorter
+            .finish(&mut out, &crate::progress::NoProgress)
+            .unwrap();
+        rows.sort();
+        assert_eq!(out, rows.concat());
     }
 }
