@@ -128,9 +128,11 @@ impl MacWriter<'_> {
         self.block = [0; BLOCK];
     }
 
-    /// The MAC: the inner hash padded and closed, then the outer block.
-    #[inline]
-    pub fn finish(mut self) -> [u8; 32] {
+    /// The MAC: the inner hash padded and closed, then the outer block. The writer is spent
+    /// (start another for the next message). It is taken by reference: taken by value, the
+    /// writer's 112 bytes were copied for the call, and the copy stalled on the stores that
+    /// had just written them.
+    pub fn finish(&mut self) -> [u8; 32] {
         let bits = (self.blocks * BLOCK as u64 + self.used as u64) * 8;
         self.block[self.used] = 0x80;
         if self.used + 1 > BLOCK - 8 {
