@@ -13,7 +13,7 @@
 //! memory, and [`HashPlan::run_in_memory`] returns the rows `run` would write.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -285,7 +285,7 @@ impl HashPlan {
             ..HashReport::default()
         };
         let mut tally = Tally::new(&all_kinds);
-        let mut distinct: Vec<HashSet<u64>> = vec![HashSet::new(); self.keep_idx.len()];
+        let mut distinct: Vec<KeptHashes> = vec![KeptHashes::default(); self.keep_idx.len()];
         let ctx = RowContext {
             map: self.export.map(),
             keep: &self.keep_idx,
@@ -697,6 +697,30 @@ fn process(
         p.ends.push(p.out.len() as u32);
     }
     p
+}
+
+/// The distinct hashes of one kept column's values. The workers hash each value
+/// ([`DefaultHasher`]); the set takes those hashes as they are instead of hashing them again.
+type KeptHashes = HashSet<u64, BuildHasherDefault<Prehashed>>;
+
+/// A [`Hasher`] for keys that are already hashes: the `u64` itself.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// Copies a kept (geography) value: trimmed, valid UTF-8, on one line, quoted if needed.
