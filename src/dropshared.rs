@@ -7,9 +7,9 @@
 //! the token, the first 16 hex characters) in row order, with the number of tokens each row
 //! has of each kind. Bucketing a kind's tokens (with their positions) by their top bits finds
 //! the values that occur more than once; every occurrence of such a value is then marked, by
-//! row and by its position in the row, in one bit mask per row. The hashed rows, already staged by the row
-//! sorter, leave out the marked tokens as they are written, by their row number, without
-//! looking tokens up ([`crate::staged::Layout::write_text`]).
+//! row and by its position in the row, in one bit mask per row. The hashed rows, already
+//! staged by the row sorter, leave out the marked tokens as they are written, by their row
+//! number, without looking tokens up ([`crate::staged::Layout::write_text`]).
 //! Two different tokens of one kind sharing their first 64 bits would be dropped together; at
 //! 20M rows that happens with probability about 1e-5 per kind.
 
