@@ -90,8 +90,10 @@ const S: u32 = bit(Atom::Street);
 const C: u32 = bit(Atom::City);
 const Z: u32 = bit(Atom::Zip5);
 // v1's single phone and email, and every phone and email of the record: one field each
-const P: u32 = bit(Atom::Phone) | bit(Atom::PhoneAny);
-const E: u32 = bit(Atom::Email) | bit(Atom::EmailAny);
+const PA: u32 = bit(Atom::PhoneAny);
+const EA: u32 = bit(Atom::EmailAny);
+const P: u32 = bit(Atom::Phone) | PA;
+const E: u32 = bit(Atom::Email) | EA;
 
 /// The atoms that carry each field (a kind "touches" a field when it holds one of them).
 const FIELD_ATOMS: [u32; N_FIELDS] = [
@@ -217,6 +219,8 @@ pub struct Inferred {
 pub struct Kinds {
     /// The bits of the kinds there are (statuses from elsewhere may carry others).
     mask: u64,
+    /// The atoms of every kind of the table.
+    all_atoms: u32,
     atoms: Vec<u32>,
     qis: Vec<u16>,
     touches: Vec<u8>,
@@ -251,6 +255,7 @@ impl Kinds {
         };
         Kinds {
             mask,
+            all_atoms: atoms.iter().fold(0, |m, &a| m | a),
             atoms,
             qis,
             touches,
@@ -440,10 +445,11 @@ impl Kinds {
         } else {
             "?"
         };
-        let simple = |m: u32| {
+        // `differ`: the atoms whose being known to differ makes the field X
+        let simple = |m: u32, differ: u32| {
             if has(m) {
                 "A"
-            } else if x & m != 0 {
+            } else if x & differ != 0 {
                 "X"
             } else if gone(m) {
                 "-"
@@ -451,7 +457,20 @@ impl Kinds {
                 "?"
             }
         };
-        let names = [first, last, dob, addr, simple(M), simple(P), simple(E)];
+        // Email and phone differ when no value of one record is a value of the other: when the
+        // every-value kind (email_any, phone_any) disagrees, if the table has it. The v1 cells
+        // hold one value each (and the voter drop rule may remove a value from the
+        // every-value cell and leave it in v1's), so they alone show no difference then.
+        let contact = |m: u32, any: u32| simple(m, if self.all_atoms & any != 0 { any } else { m });
+        let names = [
+            first,
+            last,
+            dob,
+            addr,
+            simple(M, M),
+            contact(P, PA),
+            contact(E, EA),
+        ];
         let mut lv = [0u8; N_FIELDS];
         for f in 0..N_FIELDS {
             lv[f] = level_of(f, names[f]);
@@ -636,6 +655,31 @@ mod tests {
         // down, so the last name stays unknown)
         let (lv, _) = run(&ks, &[0, 1], &[]);
         assert_eq!(&lv[..2], ["N", "?"]);
+    }
+
+    #[test]
+    fn email_differs_only_when_no_value_is_shared() {
+        let ks = [kind(&[Email]), kind(&[EmailAny]), kind(&[Dob, House, Zip5])];
+        // first emails differ, some email is shared: A
+        let (lv, _) = run(&ks, &[1, 2], &[0]);
+        assert_eq!(lv[6], "A");
+        // no email shared: X
+        let (lv, _) = run(&ks, &[2], &[0, 1]);
+        assert_eq!(lv[6], "X");
+        // the every-email cell empty on one row (the voter drop rule removed a shared value)
+        // while the first emails differ: unknown, not X
+        let k = Kinds::new(&ks);
+        let st = Status {
+            agree: 0b100,
+            disagree: 0b001,
+            present_a: 0b111,
+            present_b: 0b101,
+        };
+        let lv = pattern_levels(k.infer(&st).pattern);
+        assert_eq!(LEVELS[6][lv[6] as usize], "?");
+        // a table without email_any: the v1 cells decide, as before
+        let (lv, _) = run(&ks[..1], &[], &[0]);
+        assert_eq!(lv[6], "X");
     }
 
     #[test]
