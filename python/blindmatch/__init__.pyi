@@ -7,7 +7,7 @@ from typing import Any, Literal, Optional, Union
 __version__: str
 
 StrPath = Union[str, "os.PathLike[str]"]
-Columns = Mapping[str, Union[str, Sequence[str]]]
+Columns = Mapping[str, Union[str, Sequence[Union[str, Sequence[str]]]]]
 
 class Error(Exception):
     """A blindmatch error: a bad key file, label, column choice or input file.
@@ -46,7 +46,12 @@ def hash_rows(
     ``hash`` detects them from a CSV header (VAN, ActionKit, ActionNetwork, ... names).
     ``columns`` overrides, by role (``email``, ``phone``, ``first``, ``middle``, ``last``,
     ``zip``, ``address``, ``city``, ``dob``): ``{"email": "E-mail"}``; a list of columns is
-    joined with a space (``{"address": ["house_num", "street_name"]}``).
+    joined with a space (``{"address": ["house_num", "street_name"]}``). Several emails or
+    phones, one value each: a list of emails (``{"email": ["email", "work_email"]}``; an email
+    is never joined), a list of phone sources with at least one list in it (``{"phone":
+    [["area_cd", "phone_num"], "cell"]}``, ``{"phone": [["cell"], ["home"]]}``); a plain list of
+    phone columns is one number in parts, and is refused when its first column holds whole
+    numbers.
 
     A cell is what the CSV would hold: a string as is; ``None``, NaN, ``pandas.NA`` and a
     missing key are empty; other values as ``str()`` gives them (pass zip codes as strings,

@@ -111,6 +111,7 @@ def test_a_value_that_cannot_be_text(key_file):
 def test_bad_column_choices(key_file):
     rows = canary_rows(columns=("email", "zip", "first", "last", "precinct"))
     for kwargs in [dict(columns={"email": "nope"}), dict(columns={"shoe size": "zip"}),
+                   dict(columns={"email": []}), dict(columns={"email": "email,zip"}),
                    dict(kind="voters", keep=["email"]), dict(kind="voters", keep=["nope"]),
                    dict(kind="donors")]:
         with pytest.raises((blindmatch.Error, ValueError)) as e:

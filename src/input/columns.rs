@@ -678,6 +678,21 @@ fn plausible(map: &ColumnMap, role: Role, sample: &[csv::ByteRecord]) -> bool {
     present < 3 || valid * 5 >= present
 }
 
+/// Whether most sampled values of a column have seven digits or more: whole phone numbers,
+/// not the area code that a phone split in two starts with.
+fn holds_whole_numbers(sample: &[csv::ByteRecord], column: usize) -> bool {
+    let (mut present, mut whole) = (0usize, 0usize);
+    for record in sample {
+        let cell = clean(record.get(column).unwrap_or_default(), Role::Phone);
+        if cell.is_empty() {
+            continue;
+        }
+        present += 1;
+        whole += usize::from(cell.iter().filter(|b| b.is_ascii_digit()).count() >= 7);
+    }
+    present >= 3 && whole * 5 >= present * 4
+}
+
 /// Whether `source` can be one more value of `role`: fewer than [`MAX_CONTACTS`] sources so
 /// far, and none of its columns used already.
 fn room_for_more(map: &ColumnMap, role: Role, source: &Source) -> bool {
@@ -709,6 +724,20 @@ pub fn detect(
                         email column (several emails are several values, never joined)"
                     .to_string(),
             );
+        }
+        if let (Role::Phone, Source::Joined(columns)) = (role, &source)
+            && holds_whole_numbers(sample, columns[0])
+        {
+            let names: Vec<String> = columns
+                .iter()
+                .map(|&c| format!("'{}'", headers[c]))
+                .collect();
+            return Err(format!(
+                "--phone-col joins {} into one number, but {} holds whole phone numbers: give \
+                 --phone-col again for each further phone",
+                names.join(" and "),
+                names[0]
+            ));
         }
         if by_flag.contains(role) {
             if !role.multi_valued() {
@@ -938,6 +967,19 @@ mod tests {
         assert!(err.contains("--first-col is given twice"), "{err}");
         let err = flags(&[(Role::Email, "e1,e2")]).unwrap_err();
         assert!(err.contains("give --email-col again"), "{err}");
+        // Two whole phones joined by mistake: refused, naming the columns.
+        let sample: Vec<csv::ByteRecord> = (0..5)
+            .map(|i| {
+                let phone = format!("650-555-01{i:02}");
+                csv::ByteRecord::from(vec!["", "", "650", "555-0100", phone.as_str(), "Ann"])
+            })
+            .collect();
+        let o = |spec: &str| Overrides {
+            by_role: vec![(Role::Phone, spec.to_string())],
+        };
+        let err = detect(&h, &sample, &o("cell,num"), None).unwrap_err();
+        assert!(err.contains("'cell' holds whole phone numbers"), "{err}");
+        assert!(detect(&h, &sample, &o("area,num"), None).is_ok());
         let six = [(Role::Phone, "cell"); MAX_CONTACTS + 1];
         let err = flags(&six).unwrap_err();
         assert!(err.contains("more than"), "{err}");

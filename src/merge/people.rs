@@ -372,6 +372,33 @@ mod tests {
     }
 
     #[test]
+    fn records_sharing_any_email_are_joined_and_any_phone_only_when_linking_on_phone() {
+        use super::{UnionFind, union_on_any_contact};
+        use crate::link::TokenTable;
+        use crate::spec::token::Kind;
+        let kinds: Vec<_> = all_kinds().into_iter().cloned().collect();
+        let at = |name: &str| kinds.iter().position(|k| k.name == name).unwrap();
+        let (email, phone) = (at("email_any"), at("phone_any"));
+        let mut table = TokenTable::new(&kinds).unwrap();
+        // rows 0 and 1 share an email (row 0's second); rows 2 and 3 share a phone only
+        let rows: [(&[u64], &[u64]); 4] = [(&[5, 9], &[]), (&[9], &[1]), (&[], &[2]), (&[7], &[2])];
+        for (emails, phones) in rows {
+            let mut cells: Vec<&[u64]> = vec![&[]; kinds.len()];
+            cells[email] = emails;
+            cells[phone] = phones;
+            table.push_row(&cells).unwrap();
+        }
+        let mut uf = UnionFind::new(4);
+        union_on_any_contact(&table, &[Kind::Email], &mut uf);
+        assert_eq!(uf.find(0), uf.find(1));
+        assert_ne!(uf.find(2), uf.find(3));
+        assert_ne!(uf.find(0), uf.find(3));
+        union_on_any_contact(&table, &[Kind::Email, Kind::Phone], &mut uf);
+        assert_eq!(uf.find(2), uf.find(3));
+        assert_ne!(uf.find(1), uf.find(2));
+    }
+
+    #[test]
     fn the_household_share_comes_from_the_drop_counts_of_last_name_and_house_kinds() {
         let kinds = all_kinds();
         let index = |name: &str| kinds.iter().position(|k| k.name == name).unwrap();

@@ -157,6 +157,12 @@ fn overrides(columns: &Bound<'_, PyDict>) -> PyResult<Overrides> {
             }
             _ => vec![names(&value, "columns")?],
         };
+        if sources.is_empty() || sources.iter().any(|cols| cols.iter().all(String::is_empty)) {
+            return Err(PyValueError::new_err(format!(
+                "columns: '{}' names no column",
+                role.key()
+            )));
+        }
         by_role.extend(sources.into_iter().map(|cols| (role, cols.join(","))));
     }
     Ok(Overrides { by_role })
