@@ -181,6 +181,12 @@ impl HashPlan {
                     "--keep column '{name}' is used for the {role}: identifiers are never copied in clear"
                 )));
             }
+            if let Some(role) = columns::named_like_identifier(&export.headers[i]) {
+                return Err(columns_error(format!(
+                    "--keep column '{name}' is named like a {role} column: identifiers are never \
+                     copied in clear"
+                )));
+            }
             keep_idx.push(i);
         }
         let messenger_idx = match &options.messenger_col {

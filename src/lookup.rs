@@ -457,10 +457,13 @@ fn messenger_names(
                     let row = table.find(&tokens).filter(|r| wanted.contains(r))?;
                     let fields = map.fields(record, &mut state.buffers, |_| {});
                     let text = |v: Option<&str>| v.map_or(String::new(), |v| v.trim().to_string());
-                    Some((
-                        row,
-                        [text(fields.first), text(fields.last), text(fields.email)],
-                    ))
+                    // the first email column that has one (a messenger's email may be in a
+                    // second column)
+                    let email = std::iter::once(fields.email)
+                        .chain(fields.more_emails)
+                        .flatten()
+                        .find(|e| !e.trim().is_empty());
+                    Some((row, [text(fields.first), text(fields.last), text(email)]))
                 },
             )
             .collect();

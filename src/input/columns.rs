@@ -620,6 +620,22 @@ fn alias_candidates(role: Role, folded: &[String], taken: &[usize]) -> Vec<Candi
     out
 }
 
+/// The identifier role a header is named like (by the role aliases, with or without a known
+/// prefix), used or not: such a column is never copied in clear, even when another column
+/// was chosen for the role (a sixth email, a work phone).
+pub fn named_like_identifier(header: &str) -> Option<Role> {
+    let folded = [fold_header(header)];
+    let roles = &aliases().roles;
+    Role::ALL
+        .into_iter()
+        .filter(|r| r.is_identifier())
+        .find(|r| {
+            roles
+                .get(r.key())
+                .is_some_and(|list| !matches(&folded, list, &[]).is_empty())
+        })
+}
+
 /// Finds a header by exact name, then by folded name.
 pub fn find_header(headers: &[String], wanted: &str) -> Option<usize> {
     headers.iter().position(|h| h == wanted).or_else(|| {
@@ -942,6 +958,25 @@ mod tests {
             [Some("b@x"), Some(""), Some("d@x"), Some("e@x")]
         );
         assert_eq!(h.len(), 7);
+    }
+
+    #[test]
+    fn columns_named_like_identifiers_are_known_used_or_not() {
+        assert_eq!(named_like_identifier("Work Phone"), Some(Role::Phone));
+        assert_eq!(named_like_identifier("email5"), Some(Role::Email));
+        assert_eq!(
+            named_like_identifier("Mailing Address"),
+            Some(Role::Address)
+        );
+        for geography in [
+            "precinct_abbrv",
+            "nc_house_abbrv",
+            "cong_dist_abbrv",
+            "City",
+            "Zip",
+        ] {
+            assert_eq!(named_like_identifier(geography), None, "{geography}");
+        }
     }
 
     #[test]

@@ -616,6 +616,12 @@ pub(super) fn scan_suppression(
             progress,
             |_, parts: Vec<SuppressionPart>| {
                 for part in parts {
+                    if let Some((row, why)) = part.bad_cells {
+                        return Err(Error::NotHashed {
+                            path: input.path.clone(),
+                            why: format!("data row {}: {why}", row + 1),
+                        });
+                    }
                     for (k, i) in part.keys {
                         keys[k as usize][i as usize] = true;
                     }
@@ -623,7 +629,7 @@ pub(super) fn scan_suppression(
                 }
                 Ok(())
             },
-            |acc: &mut SuppressionPart, _row, parsed| {
+            |acc: &mut SuppressionPart, row, parsed| {
                 for (k, token) in parsed.tokens.iter().enumerate() {
                     if !token.is_empty() {
                         if let Some(i) = members.index[k].find(parsed.prefixes[k]) {
@@ -631,9 +637,17 @@ pub(super) fn scan_suppression(
                         }
                     }
                 }
-                if let Ok(cells) = parsed.kind_cells() {
-                    for &k in &any_kinds {
-                        acc.any.extend(cells.cell(k).map(|t| (k as u8, t)));
+                if any_kinds.is_empty() {
+                    return; // --match exact reads the v1 columns only
+                }
+                match parsed.kind_cells() {
+                    Ok(cells) => {
+                        for &k in &any_kinds {
+                            acc.any.extend(cells.cell(k).map(|t| (k as u8, t)));
+                        }
+                    }
+                    Err(why) => {
+                        acc.bad_cells.get_or_insert((row, why));
                     }
                 }
             },
@@ -664,6 +678,8 @@ pub(super) struct Suppressed {
 struct SuppressionPart {
     keys: Vec<(u8, u32)>,
     any: Vec<(u8, u64)>,
+    /// The first row whose v2 cells are malformed: the file is refused, as an org's would be.
+    bad_cells: Option<(u64, &'static str)>,
 }
 
 /// The table indices of the kinds holding every email and every phone of a record

@@ -322,7 +322,9 @@ impl HashedFile {
         {
             return Err(Error::NotHashed {
                 path: path.to_path_buf(),
-                why: "its header does not list the kinds of token spec 2 after the five v1 columns"
+                why: "its header does not list this version's kinds of token spec 2 after the \
+                      five v1 columns (spec 2 is a draft whose kinds may change: re-hash the \
+                      export with this version of blindmatch)"
                     .into(),
             });
         }
