@@ -351,24 +351,22 @@ impl ColumnMap {
                 },
             }
         };
-        let mut fields = Fields::default();
-        for role in Role::ALL {
-            let Some(source) = self.get(role) else {
-                continue;
-            };
-            let v = Some(value(role, source, &buffers.joined[role as usize]));
-            match role {
-                Role::Email => fields.email = v,
-                Role::Phone => fields.phone = v,
-                Role::First => fields.first = v,
-                Role::Middle => fields.middle = v,
-                Role::Last => fields.last = v,
-                Role::Zip => fields.zip = v,
-                Role::Address => fields.address = v,
-                Role::City => fields.city = v,
-                Role::Dob => fields.dob = v,
-            }
-        }
+        let mut primary = |role: Role| {
+            self.get(role)
+                .map(|source| value(role, source, &buffers.joined[role as usize]))
+        };
+        let mut fields = Fields {
+            email: primary(Role::Email),
+            phone: primary(Role::Phone),
+            first: primary(Role::First),
+            middle: primary(Role::Middle),
+            last: primary(Role::Last),
+            zip: primary(Role::Zip),
+            address: primary(Role::Address),
+            city: primary(Role::City),
+            dob: primary(Role::Dob),
+            ..Fields::default()
+        };
         let (mut emails, mut phones) = (0, 0);
         for ((role, source), joined) in self.more.iter().zip(&buffers.more) {
             let (slots, n) = match role {

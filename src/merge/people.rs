@@ -107,12 +107,11 @@ pub(super) fn link_people_fuzzy(members: &Members, link_on: &[Kind]) -> Result<(
 /// Joins the records that share any email (`email_any`) when linking on email, any phone
 /// (`phone_any`) when linking on phone.
 fn union_on_any_contact(table: &TokenTable, link_on: &[Kind], uf: &mut UnionFind) {
-    for k in any_contact_kinds(table.kinds()) {
-        let contact = match table.kinds()[k].atoms[..] {
-            [Atom::EmailAny] => Kind::Email,
-            _ => Kind::Phone,
+    for (atom, kind) in [(Atom::EmailAny, Kind::Email), (Atom::PhoneAny, Kind::Phone)] {
+        let Some(k) = table.kinds().iter().position(|d| d.atoms == [atom]) else {
+            continue;
         };
-        if !link_on.contains(&contact) {
+        if !link_on.contains(&kind) {
             continue;
         }
         let mut first_of: HashMap<u64, u32> = HashMap::new();
@@ -203,7 +202,7 @@ pub(super) fn resolve_people(
     members: &Members,
     linked: (Vec<u32>, usize),
     voters: Option<VoterSide>,
-    suppressed: Option<&Suppressed>,
+    opted_out: Option<&Suppressed>,
 ) -> Result<People> {
     let (person_of, count) = linked;
     let mut orgs = vec![0u64; count];
@@ -212,7 +211,6 @@ pub(super) fn resolve_people(
             orgs[p as usize] |= 1 << members.org_of(r as u32);
         }
     }
-    let opted_out = suppressed;
     let mut suppressed = vec![false; count];
     if let Some(marked) = opted_out {
         for (k, ix) in members.index.iter().enumerate() {
