@@ -145,6 +145,17 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
             thousands(v.unmatched)
         ));
     }
+    if let Some(c) = &s.common_contacts {
+        let kinds: Vec<String> = c.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        ui.warn(format!(
+            "{} member records hold an email or phone that more than {} records share (a \
+             placeholder typed into a required field, or a shared line): it links no one, and \
+             counts as missing in the scoring ({})",
+            thousands(c.records),
+            c.max_holders,
+            kinds.join(", ")
+        ));
+    }
     if !opts.suppress.is_empty() {
         ui.info(format!(
             "  suppressed (contact = no): {}",

@@ -175,17 +175,36 @@ impl TokenTable {
     /// table and, per kind, the number of distinct tokens removed. (The voter-file hasher does
     /// this; the coordinator may receive either form.)
     pub fn without_shared_tokens(&self) -> (TokenTable, Vec<u64>) {
-        let done: Vec<(Column, u64)> = self
+        let (table, removed) = self.without_common_tokens(u64::MAX, 1);
+        (table, removed.iter().map(|r| r.len() as u64).collect())
+    }
+
+    /// The table without the tokens that more than `max_rows` rows hold, in the kinds of
+    /// `kinds` (bit k for kind index k; the other kinds are kept whole). Returns the new table
+    /// and, per kind, the removed tokens, ascending.
+    pub fn without_common_tokens(
+        &self,
+        kinds: u64,
+        max_rows: usize,
+    ) -> (TokenTable, Vec<Vec<u64>>) {
+        let done: Vec<(Column, Vec<u64>)> = self
             .columns
             .par_iter()
-            .map(|col| {
+            .enumerate()
+            .map(|(k, col)| {
+                if kinds & (1 << k) == 0 {
+                    return (col.clone(), Vec::new());
+                }
                 let mut all = col.tokens.clone();
                 all.sort_unstable();
-                let mut shared = Vec::new();
-                for run in all.chunk_by(|a, b| a == b) {
-                    if run.len() > 1 {
-                        shared.push(run[0]);
-                    }
+                // A cell holds a token once, so a run's length is the number of rows.
+                let common: Vec<u64> = all
+                    .chunk_by(|a, b| a == b)
+                    .filter(|run| run.len() > max_rows)
+                    .map(|run| run[0])
+                    .collect();
+                if common.is_empty() {
+                    return (col.clone(), common);
                 }
                 let mut out = Column {
                     offsets: Vec::with_capacity(col.offsets.len()),
@@ -194,23 +213,23 @@ impl TokenTable {
                 out.offsets.push(0);
                 for w in col.offsets.windows(2) {
                     for &t in col.tokens.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
-                        if shared.binary_search(&t).is_err() {
+                        if common.binary_search(&t).is_err() {
                             out.tokens.push(t);
                         }
                     }
                     out.offsets.push(out.tokens.len() as u32);
                 }
-                (out, shared.len() as u64)
+                (out, common)
             })
             .collect();
-        let (columns, dropped) = done.into_iter().unzip();
+        let (columns, removed) = done.into_iter().unzip();
         (
             TokenTable {
                 kinds: self.kinds.clone(),
                 columns,
                 n_rows: self.n_rows,
             },
-            dropped,
+            removed,
         )
     }
 }
@@ -264,5 +283,25 @@ mod tests {
         assert_eq!(d.cell(0, 0), &[1]);
         assert_eq!(d.cell(1, 0), &[] as &[u64]);
         assert_eq!(d.cell(1, 1), &[8]);
+    }
+
+    #[test]
+    fn common_tokens_are_removed_only_past_the_limit_and_only_in_the_given_kinds() {
+        let mut t = TokenTable::new(&kinds(2)).unwrap();
+        // token 4 on three rows of both kinds, token 5 on two rows of kind 0
+        t.push_row(&[&[4, 5], &[4]]).unwrap();
+        t.push_row(&[&[4], &[4]]).unwrap();
+        t.push_row(&[&[4, 5, 6], &[4]]).unwrap();
+        let (d, removed) = t.without_common_tokens(0b01, 2);
+        assert_eq!(removed, vec![vec![4], vec![]]);
+        assert_eq!(d.cell(0, 0), &[5]);
+        assert_eq!(d.cell(1, 0), &[] as &[u64]);
+        assert_eq!(d.cell(2, 0), &[5, 6]);
+        assert_eq!(d.cell(2, 1), &[4], "kind 1 is not in the mask");
+        let (_, removed) = t.without_common_tokens(0b11, 3);
+        assert!(
+            removed.iter().all(Vec::is_empty),
+            "three rows are not more than three"
+        );
     }
 }

@@ -198,6 +198,7 @@ pub(super) fn summarize(
             .collect(),
         voter: voters.map(|_| voter),
         geography,
+        common_contacts: None,
         suppressed: people.suppressed.iter().filter(|&&s| s).count() as u64,
         assignment: assignment.map(|a| AssignmentSummary {
             policy: a.policy.to_string(),

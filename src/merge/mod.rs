@@ -33,7 +33,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::link::TokenTable;
 use crate::progress::Progress;
-use crate::report::summary::{AssignmentSummary, GeoCount, OrgSummary, Summary, VoterSummary};
+use crate::report::summary::{
+    AssignmentSummary, CommonContacts, GeoCount, OrgSummary, Summary, VoterSummary,
+};
 use crate::spec::hashfile::{
     self, FileKind, HashedFile, Metadata, RowBlock, SPEC_VERSION, parse_row_spec,
 };
@@ -374,10 +376,11 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
     } else {
         Some(scan_suppression(&suppress, &members, progress)?)
     };
-    let linked = if fuzzy {
-        link_people_fuzzy(&members, &opts.link_on)?
+    let (linked, common_contacts) = if fuzzy {
+        let (linked, common) = link_people_fuzzy(&members, &opts.link_on)?;
+        (linked, Some(common).filter(|c| c.records > 0))
     } else {
-        link_people(&members, &opts.link_on)
+        (link_people(&members, &opts.link_on), None)
     };
     lap("link people");
     let voter_side = match (&hits, &voter_candidates) {
@@ -404,6 +407,7 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         opts.match_mode,
         assignment.as_ref(),
     );
+    summary.common_contacts = common_contacts;
     lap("assign and count");
     let messengers = match (&opts.messengers, &hits, &assignment) {
         (Some(m), Some(h), Some(a)) => {

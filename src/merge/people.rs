@@ -78,17 +78,29 @@ fn union_on_tokens(members: &Members, link_on: &[Kind], uf: &mut UnionFind) {
     }
 }
 
+/// An email or phone held by more member records than this is taken for a placeholder (a
+/// required field's `none@none.com`) or a line many people share, not for one person's: in
+/// `--match fuzzy` it links no one and counts as missing in the scoring (spec v2 section 12).
+pub(super) const MAX_CONTACT_HOLDERS: usize = 10;
+
 /// `--match fuzzy`: records linked into people by the scoring (spec v2 section 12 step 9),
 /// and, as with `--match exact`, records sharing a token of a `link_on` kind (an email) are
-/// one person whatever their score; in spec 2 files any of their emails (phones) counts.
-pub(super) fn link_people_fuzzy(members: &Members, link_on: &[Kind]) -> Result<(Vec<u32>, usize)> {
+/// one person whatever their score; in spec 2 files any of their emails (phones) counts. An
+/// email or phone on more than [`MAX_CONTACT_HOLDERS`] records is left out of both; the
+/// second value counts those.
+pub(super) fn link_people_fuzzy(
+    members: &Members,
+    link_on: &[Kind],
+) -> Result<((Vec<u32>, usize), CommonContacts)> {
     let table = members
         .table
         .as_ref()
         .ok_or_else(|| Error::Usage("fuzzy matching needs the members' tokens".into()))?;
     let n = members.records();
+    let contact = contact_kinds(table);
+    let (linkable, common) = table.without_common_tokens(contact, MAX_CONTACT_HOLDERS);
     let org_of: Vec<u32> = (0..n as u32).map(|r| members.org_of(r) as u32).collect();
-    let linked = crate::link::link_people(table, &org_of, &crate::link::Options::default())
+    let linked = crate::link::link_people(&linkable, &org_of, &crate::link::Options::default())
         .map_err(link_error)?;
     let mut uf = UnionFind::new(n);
     let mut first_of_cluster: HashMap<u32, u32> = HashMap::new();
@@ -98,27 +110,100 @@ pub(super) fn link_people_fuzzy(members: &Members, link_on: &[Kind]) -> Result<(
             .or_insert(r);
         uf.union(first, r);
     }
-    union_on_tokens(members, link_on, &mut uf);
-    union_on_any_contact(table, link_on, &mut uf);
+    union_on_link_kinds(table, &linkable, &common, contact, link_on, &mut uf);
     let roots: Vec<u32> = (0..n as u32).map(|r| uf.find(r)).collect();
-    Ok(order_people(members, &roots))
+    Ok((
+        order_people(members, &roots),
+        common_contacts(table, &common),
+    ))
 }
 
-/// Joins the records that share any email (`email_any`) when linking on email, any phone
-/// (`phone_any`) when linking on phone.
-fn union_on_any_contact(table: &TokenTable, link_on: &[Kind], uf: &mut UnionFind) {
-    for (atom, kind) in [(Atom::EmailAny, Kind::Email), (Atom::PhoneAny, Kind::Phone)] {
-        let Some(k) = table.kinds().iter().position(|d| d.atoms == [atom]) else {
-            continue;
+/// The kinds of one direct identifier (email, phone, `email_any`, `phone_any`), a bit each.
+fn contact_kinds(table: &TokenTable) -> u64 {
+    let kinds = table.kinds().iter().enumerate();
+    kinds
+        .filter(|(_, d)| matches!(d.atoms[..], [a] if a.direct()))
+        .fold(0, |mask, (k, _)| mask | 1 << k)
+}
+
+/// Joins the records that share a token of a `link_on` kind and, when linking on email
+/// (phone), any email (phone) of a spec 2 file. A common contact token (in `common`, left
+/// out of `linkable`) joins only records that are copies of each other: the same tokens in
+/// every other kind (one person's repeated rows, as an export of event sign-ups has, not a
+/// placeholder on many people's rows).
+fn union_on_link_kinds(
+    table: &TokenTable,
+    linkable: &TokenTable,
+    common: &[Vec<u64>],
+    contact: u64,
+    link_on: &[Kind],
+    uf: &mut UnionFind,
+) {
+    let position = |found: &dyn Fn(&KindDef) -> bool| table.kinds().iter().position(found);
+    let mut columns = Vec::new();
+    for kind in link_on {
+        columns.extend(position(&|d| d.name == kind.name()));
+        let any = match kind {
+            Kind::Email => Some(Atom::EmailAny),
+            Kind::Phone => Some(Atom::PhoneAny),
+            _ => None,
         };
-        if !link_on.contains(&kind) {
-            continue;
+        if let Some(atom) = any {
+            columns.extend(position(&|d| d.atoms == [atom]));
         }
+    }
+    for k in columns {
         let mut first_of: HashMap<u64, u32> = HashMap::new();
-        for (token, r) in table.column(k) {
+        for (token, r) in linkable.column(k) {
             let first = *first_of.entry(token).or_insert(r);
             uf.union(first, r);
         }
+        let Some(common) = common.get(k).filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        let mut holders: Vec<(u64, u32)> = table
+            .column(k)
+            .filter(|(t, _)| common.binary_search(t).is_ok())
+            .collect();
+        holders.sort_unstable();
+        for run in holders.chunk_by(|a, b| a.0 == b.0) {
+            let mut first_of: HashMap<Vec<u64>, u32> = HashMap::new();
+            for &(_, r) in run {
+                let mut copy_of = Vec::new();
+                for j in (0..table.kinds().len()).filter(|&j| contact & 1 << j == 0) {
+                    let cell = table.cell(r as usize, j);
+                    if !cell.is_empty() {
+                        copy_of.push(j as u64);
+                        copy_of.extend_from_slice(cell);
+                    }
+                }
+                if !copy_of.is_empty() {
+                    let first = *first_of.entry(copy_of).or_insert(r);
+                    uf.union(first, r);
+                }
+            }
+        }
+    }
+}
+
+/// Per kind, how many contact tokens were too common to link, and how many records held one.
+fn common_contacts(table: &TokenTable, common: &[Vec<u64>]) -> CommonContacts {
+    let mut records = vec![false; table.rows()];
+    for (k, tokens) in common.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+        for (t, r) in table.column(k) {
+            if tokens.binary_search(&t).is_ok() {
+                records[r as usize] = true;
+            }
+        }
+    }
+    let kinds = table.kinds().iter().zip(common);
+    CommonContacts {
+        max_holders: MAX_CONTACT_HOLDERS as u64,
+        records: records.iter().filter(|&&x| x).count() as u64,
+        kinds: kinds
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(d, t)| (d.name.clone(), t.len() as u64))
+            .collect(),
     }
 }
 
@@ -348,11 +433,12 @@ fn match_by_score(
 
 #[cfg(test)]
 mod tests {
-    use super::household_share;
+    use super::{MAX_CONTACT_HOLDERS, household_share};
     use crate::spec::hashfile::{FileKind, Metadata};
     use crate::spec::key::Fingerprint;
     use crate::spec::kinds::all_kinds;
     use crate::spec::label::{OrgLabel, Round};
+    use crate::spec::token::Kind;
 
     fn voters(rows: u64, dropped: Option<Vec<u64>>) -> Metadata {
         Metadata {
@@ -369,31 +455,78 @@ mod tests {
         }
     }
 
-    #[test]
-    fn records_sharing_any_email_are_joined_and_any_phone_only_when_linking_on_phone() {
-        use super::{UnionFind, union_on_any_contact};
-        use crate::link::TokenTable;
-        use crate::spec::token::Kind;
+    /// The hard links of `--match fuzzy` alone (no scoring) over a table of all kinds.
+    fn hard_links(table: &crate::link::TokenTable, link_on: &[Kind]) -> super::UnionFind {
+        let contact = super::contact_kinds(table);
+        let (linkable, common) = table.without_common_tokens(contact, MAX_CONTACT_HOLDERS);
+        let mut uf = super::UnionFind::new(table.rows());
+        super::union_on_link_kinds(table, &linkable, &common, contact, link_on, &mut uf);
+        uf
+    }
+
+    /// A table of all kinds whose rows hold the given cells (kind name, tokens), others empty.
+    fn table_of(rows: &[&[(&str, &[u64])]]) -> crate::link::TokenTable {
         let kinds: Vec<_> = all_kinds().into_iter().cloned().collect();
-        let at = |name: &str| kinds.iter().position(|k| k.name == name).unwrap();
-        let (email, phone) = (at("email_any"), at("phone_any"));
-        let mut table = TokenTable::new(&kinds).unwrap();
-        // rows 0 and 1 share an email (row 0's second); rows 2 and 3 share a phone only
-        let rows: [(&[u64], &[u64]); 4] = [(&[5, 9], &[]), (&[9], &[1]), (&[], &[2]), (&[7], &[2])];
-        for (emails, phones) in rows {
+        let mut table = crate::link::TokenTable::new(&kinds).unwrap();
+        for row in rows {
             let mut cells: Vec<&[u64]> = vec![&[]; kinds.len()];
-            cells[email] = emails;
-            cells[phone] = phones;
+            for (name, tokens) in row.iter() {
+                cells[kinds.iter().position(|k| k.name == *name).unwrap()] = tokens;
+            }
             table.push_row(&cells).unwrap();
         }
-        let mut uf = UnionFind::new(4);
-        union_on_any_contact(&table, &[Kind::Email], &mut uf);
+        table
+    }
+
+    #[test]
+    fn records_sharing_any_email_are_joined_and_any_phone_only_when_linking_on_phone() {
+        // rows 0 and 1 share an email (row 0's second); rows 2 and 3 share a phone only
+        let table = table_of(&[
+            &[("email_any", &[5, 9])],
+            &[("email_any", &[9]), ("phone_any", &[1])],
+            &[("phone_any", &[2])],
+            &[("email_any", &[7]), ("phone_any", &[2])],
+        ]);
+        let mut uf = hard_links(&table, &[Kind::Email]);
         assert_eq!(uf.find(0), uf.find(1));
         assert_ne!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(0), uf.find(3));
-        union_on_any_contact(&table, &[Kind::Email, Kind::Phone], &mut uf);
+        let mut uf = hard_links(&table, &[Kind::Email, Kind::Phone]);
         assert_eq!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(1), uf.find(2));
+    }
+
+    #[test]
+    fn a_placeholder_email_links_only_copies_of_one_record() {
+        // Twelve records hold email 9 (v1 and any): rows 0-9 are ten different people, rows
+        // 10 and 11 copies of row 0 (the same tokens in every other kind). Rows 12 and 13
+        // share email 4, on two records only: joined whatever else they hold.
+        let mut rows: Vec<Vec<(&str, &[u64])>> = Vec::new();
+        let names: Vec<[u64; 1]> = (0..10u64).map(|i| [100 + i]).collect();
+        for name in names.iter().chain([&names[0], &names[0]]) {
+            rows.push(vec![
+                ("email", &[9]),
+                ("email_any", &[9]),
+                ("name_zip", name),
+            ]);
+        }
+        rows.push(vec![("email", &[4]), ("name_zip", &[1])]);
+        rows.push(vec![("email", &[4]), ("name_zip", &[2])]);
+        let rows: Vec<&[(&str, &[u64])]> = rows.iter().map(|r| &r[..]).collect();
+        let table = table_of(&rows);
+        let mut uf = hard_links(&table, &[Kind::Email]);
+        let roots: std::collections::HashSet<u32> = (0..10).map(|r| uf.find(r)).collect();
+        assert_eq!(roots.len(), 10, "the placeholder joins no two people");
+        assert_eq!(uf.find(10), uf.find(0));
+        assert_eq!(uf.find(11), uf.find(0));
+        assert_eq!(uf.find(12), uf.find(13));
+        let counted = super::common_contacts(&table, &{
+            let contact = super::contact_kinds(&table);
+            table.without_common_tokens(contact, MAX_CONTACT_HOLDERS).1
+        });
+        assert_eq!(counted.records, 12);
+        assert_eq!(counted.kinds.get("email"), Some(&1));
+        assert_eq!(counted.kinds.get("email_any"), Some(&1));
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub struct Summary {
     pub voter: Option<VoterSummary>,
     /// For each kept voter-file column: value -> counts over matched people.
     pub geography: BTreeMap<String, BTreeMap<String, GeoCount>>,
+    /// `--match fuzzy`: emails and phones too common to link people; absent when there are
+    /// none and for `--match exact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_contacts: Option<CommonContacts>,
     /// People with a token in a suppression file (contact = no).
     #[serde(default)]
     pub suppressed: u64,
@@ -58,6 +62,19 @@ pub struct Summary {
     /// Messengers (`merge --messenger-by`); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messengers: Option<MessengerSummary>,
+}
+
+/// Emails and phones that more member records hold than `max_holders`: placeholders (a
+/// required field's `none@none.com`) or lines many people share. They link no one and count
+/// as missing in the scoring; records holding one are joined only with exact copies of
+/// themselves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommonContacts {
+    pub max_holders: u64,
+    /// Member records holding at least one such token.
+    pub records: u64,
+    /// Per kind (`email`, `email_any`, ...): distinct tokens too common to link.
+    pub kinds: BTreeMap<String, u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

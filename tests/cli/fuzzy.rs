@@ -432,3 +432,70 @@ fn several_email_and_phone_flags_and_their_limits() {
     assert!(joined.contains("give --email-col again"), "{joined}");
     assert!(!wd.path("x.csv").exists());
 }
+
+/// A placeholder email that a required field forces into CRMs joins no two people in fuzzy
+/// mode (exact mode, unchanged, makes one person of them); copies of one record holding it
+/// stay one person; the coordinator is told, without the value.
+#[test]
+fn a_placeholder_email_links_no_one() {
+    let wd = Workdir::new();
+    let firsts = [
+        "Ann", "Bo", "Carl", "Dee", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo",
+    ];
+    let lasts = [
+        "Lee", "Ng", "Dix", "Orr", "Roe", "Poe", "Kaye", "Vance", "Ives", "Tull",
+    ];
+    let header = "email,first_name,last_name,zip\n";
+    let person =
+        |i: usize, email: &str, zip: &str| format!("{email},{},{},{zip}\n", firsts[i], lasts[i]);
+    let mut a = String::from(header);
+    (0..8).for_each(|i| a.push_str(&person(i, "none@none.com", &format!("276{i:02}"))));
+    // two copies of Ann's row, as an export of event sign-ups repeats a person
+    a.push_str("none@none.com,Ann,Lee,27600\nNone@None.com,Ann,Lee,27600\n");
+    let mut b = String::from(header);
+    (8..10).for_each(|i| b.push_str(&person(i, "NONE@none.com", &format!("9{i:04}"))));
+    b.push_str("none@none.com,Zed,Quist,10001\n");
+    wd.write("a.csv", a);
+    wd.write("b.csv", b);
+    wd.hash("a.csv", "a.hashed.csv", "a", &[]);
+    wd.hash("b.csv", "b.hashed.csv", "b", &[]);
+    let merge = |mode: &str| {
+        let out = format!("out-{mode}");
+        let args = [
+            "merge",
+            "a.hashed.csv",
+            "b.hashed.csv",
+            "--match",
+            mode,
+            "-o",
+            &out,
+        ];
+        let stderr = String::from_utf8_lossy(&wd.run(&args).stderr).to_string();
+        let summary: Value =
+            serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap();
+        (summary, stderr)
+    };
+    let (fuzzy, stderr) = merge("fuzzy");
+    assert_eq!(fuzzy["people"], 11, "{fuzzy}");
+    assert_eq!(
+        fuzzy["lists"]["2"],
+        Value::Null,
+        "no one is on both lists: {fuzzy}"
+    );
+    let common = &fuzzy["common_contacts"];
+    assert_eq!(common["records"], 13, "{common}");
+    assert_eq!(common["max_holders"], 10);
+    assert_eq!(common["kinds"]["email"], 1);
+    assert_eq!(common["kinds"]["email_any"], 1);
+    assert!(
+        stderr.contains("13 member records hold an email or phone"),
+        "{stderr}"
+    );
+    assert!(!stderr.to_lowercase().contains("none@none"), "{stderr}");
+    let (exact, _) = merge("exact");
+    assert_eq!(
+        exact["people"], 1,
+        "exact mode links on the email as before: {exact}"
+    );
+    assert_eq!(exact.get("common_contacts"), None);
+}
