@@ -416,6 +416,8 @@ pub enum Notice {
     AgeNotUsed { column: String },
     /// A column named like a role whose sampled values do not fit it.
     Rejected { role: Role, column: String },
+    /// One more email or phone column than a record takes values of the role.
+    TooMany { role: Role, column: String },
 }
 
 impl fmt::Display for Notice {
@@ -434,6 +436,12 @@ impl fmt::Display for Notice {
             Notice::Rejected { role, column } => write!(
                 f,
                 "column '{column}' is not used for the {role}: its values do not look like one"
+            ),
+            Notice::TooMany { role, column } => write!(
+                f,
+                "column '{column}' is not used: a record takes at most {MAX_CONTACTS} {role} \
+                 columns (name the ones to use with {})",
+                role.flag()
             ),
         }
     }
@@ -707,11 +715,22 @@ fn holds_whole_numbers(sample: &[csv::ByteRecord], column: usize) -> bool {
     present >= 3 && whole * 5 >= present * 4
 }
 
-/// Whether `source` can be one more value of `role`: fewer than [`MAX_CONTACTS`] sources so
-/// far, and none of its columns used already.
-fn room_for_more(map: &ColumnMap, role: Role, source: &Source) -> bool {
-    let used = map.used();
-    map.more(role).count() + 1 < MAX_CONTACTS && source.columns().iter().all(|c| !used.contains(c))
+/// Adds `source` as one more value of `role` unless one of its columns is used already; past
+/// [`MAX_CONTACTS`] sources of the role, the column is left out with a notice.
+fn add_if_room(det: &mut Detection, role: Role, source: Source, headers: &[String]) {
+    let used = det.map.used();
+    if source.columns().iter().any(|c| used.contains(c)) {
+        return;
+    }
+    if det.map.more(role).count() + 1 < MAX_CONTACTS {
+        det.map.add_more(role, source);
+    } else {
+        let column = source.columns().first().map(|&c| headers[c].clone());
+        det.notices.push(Notice::TooMany {
+            role,
+            column: column.unwrap_or_default(),
+        });
+    }
 }
 
 /// Chooses the columns: flags first, then a layout's roles, then header aliases; checks values.
@@ -785,8 +804,8 @@ pub fn detect(
                 };
                 if det.map.get(role).is_some() {
                     // Another email or phone column of the layout: one more value.
-                    if role.multi_valued() && room_for_more(&det.map, role, &source) {
-                        det.map.add_more(role, source);
+                    if role.multi_valued() {
+                        add_if_room(&mut det, role, source, headers);
                     }
                     continue;
                 }
@@ -863,9 +882,7 @@ pub fn detect(
             if role == Role::Phone && candidate.qualifier == Qualifier::Mailing {
                 continue;
             }
-            if room_for_more(&det.map, role, &candidate.source) {
-                det.map.add_more(role, candidate.source);
-            }
+            add_if_room(&mut det, role, candidate.source, headers);
         }
     }
     if det.map.get(Role::Dob).is_none() {
@@ -946,6 +963,16 @@ mod tests {
         let line = "email,email1,email2,email3,email4,email5,altemail";
         let (h, det) = detect_plain(line, &[]);
         assert_eq!(det.map.more(Role::Email).count(), MAX_CONTACTS - 1);
+        let left_out: Vec<String> = det.notices.iter().map(|n| n.to_string()).collect();
+        assert_eq!(
+            left_out,
+            [
+                "column 'email5' is not used: a record takes at most 5 email columns (name the \
+                 ones to use with --email-col)",
+                "column 'altemail' is not used: a record takes at most 5 email columns (name \
+                 the ones to use with --email-col)"
+            ]
+        );
         // A row gives each column's value, in order.
         let record = csv::ByteRecord::from(vec!["a@x", "b@x", "", "d@x", "e@x", "f@x", "g@x"]);
         let mut buffers = CellBuffers::default();
