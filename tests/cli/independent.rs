@@ -208,7 +208,9 @@ fn fuzzy_export(rows: usize) -> String {
         "",
         "1985-07-04 00:00",
     ];
-    let mut s = String::from("email,phone,first,middle,last,zip,address,city,dob,email2,phone2\n");
+    let mut s = String::from(
+        "email,phone,first,middle,last,zip,address,city,dob,email2,phone2,email3,phone3\n",
+    );
     for i in 0..rows {
         // Every fourth row repeats an earlier person; others vary independently.
         let j = if i % 4 == 3 { i / 2 } else { i };
@@ -230,8 +232,19 @@ fn fuzzy_export(rows: usize) -> String {
             2 => "12".to_string(),
             _ => String::new(),
         };
+        // A third: valid where the first two may both be empty or invalid.
+        let email3 = if j % 4 == 2 {
+            format!("third{j}@example.net")
+        } else {
+            String::new()
+        };
+        let phone3 = if j % 4 == 1 {
+            "415 555 0199".to_string()
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
-            "{email},{},{},{},\"{}\",{},{},{},{},{email2},{phone2}\n",
+            "{email},{},{},{},\"{}\",{},{},{},{},{email2},{phone2},{email3},{phone3}\n",
             if j % 5 == 0 { "650-555-0100" } else { "" },
             firsts[j % firsts.len()],
             middles[j % middles.len()],
@@ -275,6 +288,10 @@ fn v2_columns_equal_the_independent_implementation() {
         "phone",
         "--phone-col",
         "phone2",
+        "--email-col",
+        "email3",
+        "--phone-col",
+        "phone3",
         "--middle-col",
         "middle",
         "--city-col",

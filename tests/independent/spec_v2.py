@@ -9,9 +9,9 @@ spec's data tables read as files (data/*.csv, src/spec/kinds-v2.csv). Used three
   spec_v2.py vectors KEYHEX > tests/data/token_vectors_v2.csv   (regenerate the vector file)
   spec_v2.py check tests/data/token_vectors_v2.csv              (this implementation agrees)
   spec_v2.py hash KEYHEX ROUND INPUT.csv [voters]               (rows of a plain CSV with columns
-      email,phone,first,middle,last,zip,address,city,dob and optionally email2,phone2 (a
-      second email and phone column): the v1 cells then every v2 kind's cell, comma-joined,
-      sorted, one per line; `voters` applies the drop rule)
+      email,phone,first,middle,last,zip,address,city,dob and optionally email2..email5,
+      phone2..phone5 (further email and phone columns, in that order): the v1 cells then every
+      v2 kind's cell, comma-joined, sorted, one per line; `voters` applies the drop rule)
 
 Known limit, as in spec_v1.py: "alphabetic" is str.isalpha() (Unicode categories L*).
 """
@@ -30,7 +30,11 @@ import spec_v1 as V1  # noqa: E402
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 FIELDS = ["email", "phone", "first", "middle", "last", "zip", "address", "city", "dob", "email2", "phone2"]
 # The roles with several columns, one value each (section 3, email_any and phone_any).
-CONTACTS = {"email": (["email", "email2"], V1.norm_email), "phone": (["phone", "phone2"], V1.norm_phone)}
+# At most five columns each (section 3): `email`, `email2` .. `email5`, likewise `phone`.
+CONTACTS = {
+    "email": (["email"] + ["email%d" % i for i in range(2, 6)], V1.norm_email),
+    "phone": (["phone"] + ["phone%d" % i for i in range(2, 6)], V1.norm_phone),
+}
 
 
 def table(path):
