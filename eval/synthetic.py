@@ -17,6 +17,8 @@ Scenarios:
   two-orgs+placeholders  the same two orgs, where some rows carry a placeholder email that a
              required email field forces into CRMs (`none@none.com`, `noemail@gmail.com`):
              5% of each org's rows, some placeholders in both orgs
+  crm/full+family-email, two-orgs+family-email  the same, where half of the households with
+             several members on org A's list share one email there (a family address)
 
 Usage: python3 eval/synthetic.py [--bin target/release/blindmatch] [--match fuzzy|exact]
        [--voters 40000] [--org 5000] [--seed 21]
@@ -133,6 +135,27 @@ def with_placeholders(rows, seed, share=0.05, pick=(0, 1)):
     return [dict(x, email=PLACEHOLDERS[r.choice(pick)]) if r.random() < share else x for x in rows]
 
 
+def with_family_email(persons, rows, seed, share=0.5):
+    """Rows where, in `share` of the households with several members among them, every member
+    has the email of the household's first member on the list."""
+    r = random.Random(seed * 41 + 3)
+    household = {p["id"]: p["household"] for p in persons}
+    first = {}
+    for x in rows:
+        first.setdefault(household[x["person"]], x)
+    members = {}
+    for x in rows:
+        members.setdefault(household[x["person"]], []).append(x)
+    shared = {h for h, xs in members.items() if len(xs) > 1 and r.random() < share}
+    out = []
+    for x in rows:
+        h = household[x["person"]]
+        if h in shared and first[h]["email"]:
+            x = dict(x, email=first[h]["email"])
+        out.append(x)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", default="target/release/blindmatch")
@@ -150,6 +173,9 @@ def main():
             name = "%s/%s" % (profile, dob)
             results[name] = voter_scenario(run, name, voters, a, dob)
             if profile == "crm" and dob == "full":
+                family = with_family_email(persons, a, args.seed)
+                results[name + "+family-email"] = voter_scenario(run, name + "+family-email", voters, family, dob)
+                results["two-orgs+family-email"] = two_orgs(run, family, b, "two-orgs+family-email")
                 results["two-orgs"] = two_orgs(run, a, b)
                 results["two-orgs+email2"] = two_orgs(
                     run, with_second_email(persons, a, args.seed), b, "two-orgs+email2",

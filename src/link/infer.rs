@@ -262,6 +262,11 @@ impl Kinds {
         }
     }
 
+    /// Whether the pair's first names are known to differ (level X).
+    pub fn first_names_differ(&self, st: &Status) -> bool {
+        pattern_levels(self.infer(st).pattern)[0] == level_of(0, "X")
+    }
+
     /// Levels, evidence and anchors of a pair.
     ///
     /// As the reference: the known-agree atoms A are the atoms of agreeing kinds, closed under

@@ -107,6 +107,10 @@ pub struct Options {
     /// file (its drop counts); people linking computes it from the pairs within one org when
     /// it is not given.
     pub household_share: Option<f64>,
+    /// With the household rule: an email or phone that agrees counts as personal (true). People
+    /// linking sets it false: between records whose first names differ, a shared email or
+    /// phone is a family's address or line.
+    pub contacts_personal: bool,
 }
 
 impl Default for Options {
@@ -123,6 +127,7 @@ impl Default for Options {
             order_independent_anchors: false,
             household_rule: true,
             household_share: None,
+            contacts_personal: true,
         }
     }
 }

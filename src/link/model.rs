@@ -110,10 +110,10 @@ pub struct Params {
 /// middle initial). Fellegi-Sunter multiplies the evidence of the last name and the address
 /// as if independent, but in a household they agree together, so such pairs would otherwise
 /// outweigh the first name's disagreement.
-fn household_pattern(lv: &super::infer::Levels) -> bool {
+fn household_pattern(lv: &super::infer::Levels, contacts_personal: bool) -> bool {
     let level = |f: usize| super::infer::LEVELS[f][lv[f] as usize];
-    let personal =
-        matches!(level(2), "D" | "Y") || level(4) == "A" || level(5) == "A" || level(6) == "A";
+    let contact = contacts_personal && (level(5) == "A" || level(6) == "A");
+    let personal = matches!(level(2), "D" | "Y") || level(4) == "A" || contact;
     level(0) == "X" && !personal
 }
 
@@ -126,9 +126,9 @@ fn last_and_address_agree(lv: &super::infer::Levels) -> bool {
 
 /// Whether a pattern is a household's: the household pattern with last name and address
 /// agreeing.
-pub(crate) fn household_pair(pattern: u32) -> bool {
+pub(crate) fn household_pair(pattern: u32, opts: &Options) -> bool {
     let lv = pattern_levels(pattern);
-    household_pattern(&lv) && last_and_address_agree(&lv)
+    household_pattern(&lv, opts.contacts_personal) && last_and_address_agree(&lv)
 }
 
 /// Log-weights per field and level, and per pattern.
@@ -224,7 +224,7 @@ pub(crate) fn estimate(
         if all_hist[p] > 0 {
             let lv = pattern_levels(p as u32);
             let independent = (0..N_FIELDS).fold(0.0, |s, f| s + wtab[f][lv[f] as usize]);
-            *w = if opts.household_rule && household_pattern(&lv) {
+            *w = if opts.household_rule && household_pattern(&lv, opts.contacts_personal) {
                 match opts.household_share {
                     Some(share) if last_and_address_agree(&lv) => {
                         // last name and address weigh once, jointly, against the share of
@@ -286,6 +286,11 @@ mod tests {
     /// Weight of a household pair (first names differ; last name, address agree; nothing
     /// personal) and of the same pair with the date of birth agreeing, under `opts`.
     fn weights(opts: &Options) -> (f64, f64) {
+        weights_with(opts, (2, "D"))
+    }
+
+    /// [`weights`], the second pair agreeing on field `also.0` at level `also.1`.
+    fn weights_with(opts: &Options, also: (usize, &str)) -> (f64, f64) {
         let mut lv = [0u8; N_FIELDS];
         for (f, l) in lv.iter_mut().enumerate() {
             *l = level_missing(f);
@@ -294,7 +299,7 @@ mod tests {
         lv[1] = level(1, "L");
         lv[3] = level(3, "HSP");
         let household = pattern_index(&lv) as usize;
-        lv[2] = level(2, "D");
+        lv[also.0] = level(also.0, also.1);
         let personal = pattern_index(&lv) as usize;
         let mut m_counts = [[0u64; 9]; N_FIELDS];
         m_counts[0][level(0, "F") as usize] = 90;
@@ -332,5 +337,23 @@ mod tests {
         assert!(rare <= independent, "{rare} {independent}");
         // last name and address count as one piece of evidence: log2(m m / 0.5) < 1 bit
         assert!(common < weights(&with(Some(0.5))).1);
+    }
+
+    #[test]
+    fn a_shared_email_or_phone_is_personal_unless_told_otherwise() {
+        for field in [5, 6] {
+            let (refused, kept) = weights_with(&Options::default(), (field, "A"));
+            assert_eq!(refused, f64::NEG_INFINITY);
+            assert!(
+                kept.is_finite(),
+                "field {field}: a shared contact is personal"
+            );
+            let family = Options {
+                contacts_personal: false,
+                ..Options::default()
+            };
+            let (_, refused_too) = weights_with(&family, (field, "A"));
+            assert_eq!(refused_too, f64::NEG_INFINITY, "field {field}: a family's");
+        }
     }
 }

@@ -92,7 +92,7 @@ pub fn link_people(
     let with_share;
     let opts = if opts.household_rule && opts.household_share.is_none() {
         with_share = Options {
-            household_share: Some(within_org_household_share(&pairs, org_of)),
+            household_share: Some(within_org_household_share(&pairs, org_of, opts)),
             ..opts.clone()
         };
         &with_share
@@ -172,10 +172,16 @@ pub fn link_people(
 
 /// The share of rows that have a household pair (first names differ, last name and address
 /// agree, nothing personal agrees) within their own org, smoothed: (rows + 1) / (n + 1).
-fn within_org_household_share(pairs: &[super::score::PairRec], org_of: &[u32]) -> f64 {
+fn within_org_household_share(
+    pairs: &[super::score::PairRec],
+    org_of: &[u32],
+    opts: &Options,
+) -> f64 {
     let mut in_household = vec![false; org_of.len()];
     for p in pairs {
-        if org_of[p.a as usize] == org_of[p.b as usize] && super::model::household_pair(p.pattern) {
+        if org_of[p.a as usize] == org_of[p.b as usize]
+            && super::model::household_pair(p.pattern, opts)
+        {
             in_household[p.a as usize] = true;
             in_household[p.b as usize] = true;
         }

@@ -2,6 +2,7 @@
 //! person's voter match, pass by pass.
 
 use super::*;
+use crate::link::infer::{Kinds, Status};
 
 pub(super) struct UnionFind {
     pub(super) parent: Vec<u32>,
@@ -100,8 +101,11 @@ pub(super) fn link_people_fuzzy(
     let contact = contact_kinds(table);
     let (linkable, common) = table.without_common_tokens(contact, MAX_CONTACT_HOLDERS);
     let org_of: Vec<u32> = (0..n as u32).map(|r| members.org_of(r) as u32).collect();
-    let linked = crate::link::link_people(&linkable, &org_of, &crate::link::Options::default())
-        .map_err(link_error)?;
+    let opts = crate::link::Options {
+        contacts_personal: false,
+        ..crate::link::Options::default()
+    };
+    let linked = crate::link::link_people(&linkable, &org_of, &opts).map_err(link_error)?;
     let mut uf = UnionFind::new(n);
     let mut first_of_cluster: HashMap<u32, u32> = HashMap::new();
     for r in 0..n as u32 {
@@ -127,7 +131,8 @@ fn contact_kinds(table: &TokenTable) -> u64 {
 }
 
 /// Joins the records that share a token of a `link_on` kind and, when linking on email
-/// (phone), any email (phone) of a spec 2 file. A common contact token (in `common`, left
+/// (phone), any email (phone) of a spec 2 file, unless their first names are known to differ
+/// (a family's address or line: the scoring decides those pairs). A common contact token (in `common`, left
 /// out of `linkable`) joins only records that are copies of each other: the same tokens in
 /// every other kind (one person's repeated rows, as an export of event sign-ups has, not a
 /// placeholder on many people's rows).
@@ -152,11 +157,24 @@ fn union_on_link_kinds(
             columns.extend(position(&|d| d.atoms == [atom]));
         }
     }
+    let kinds = Kinds::new(table.kinds());
+    let n_kinds = table.kinds().len();
+    let first_names_differ = |a: u32, b: u32| {
+        let cells = |r: u32| (0..n_kinds).map(move |k| table.cell(r as usize, k));
+        kinds.first_names_differ(&Status::of_cells(cells(a), cells(b)))
+    };
     for k in columns {
-        let mut first_of: HashMap<u64, u32> = HashMap::new();
-        for (token, r) in linkable.column(k) {
-            let first = *first_of.entry(token).or_insert(r);
-            uf.union(first, r);
+        // Runs of at most MAX_CONTACT_HOLDERS records: every pair is looked at.
+        let mut holders: Vec<(u64, u32)> = linkable.column(k).collect();
+        holders.sort_unstable();
+        for run in holders.chunk_by(|a, b| a.0 == b.0) {
+            for (i, &(_, a)) in run.iter().enumerate() {
+                for &(_, b) in &run[i + 1..] {
+                    if !first_names_differ(a, b) {
+                        uf.union(a, b);
+                    }
+                }
+            }
         }
         let Some(common) = common.get(k).filter(|c| !c.is_empty()) else {
             continue;
@@ -494,6 +512,32 @@ mod tests {
         let mut uf = hard_links(&table, &[Kind::Email, Kind::Phone]);
         assert_eq!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(1), uf.find(2));
+    }
+
+    #[test]
+    fn a_shared_email_does_not_join_records_whose_first_names_differ() {
+        // Rows 0 and 1: one house, one last name, first names known to differ (their NYSIIS
+        // codes and initials differ at the same house): a family's address. Row 2 agrees
+        // with row 0 on the first name too: one person.
+        let family = |first: u64| -> Vec<(&'static str, Vec<u64>)> {
+            vec![
+                ("email", vec![9]),
+                ("last_nysiis_house_city", vec![1]),
+                ("last_nysiis_house_street", vec![2]),
+                ("first_nysiis_house_city", vec![10 + first]),
+                ("first_init_house_street", vec![20 + first]),
+            ]
+        };
+        let rows = [family(0), family(1), family(0)];
+        let rows: Vec<Vec<(&str, &[u64])>> = rows
+            .iter()
+            .map(|r| r.iter().map(|(k, t)| (*k, &t[..])).collect())
+            .collect();
+        let rows: Vec<&[(&str, &[u64])]> = rows.iter().map(|r| &r[..]).collect();
+        let table = table_of(&rows);
+        let mut uf = hard_links(&table, &[Kind::Email]);
+        assert_eq!(uf.find(0), uf.find(2));
+        assert_ne!(uf.find(0), uf.find(1));
     }
 
     #[test]

@@ -499,3 +499,40 @@ fn a_placeholder_email_links_no_one() {
     );
     assert_eq!(exact.get("common_contacts"), None);
 }
+
+/// Two people of one household who share an email stay two people in fuzzy mode (their first
+/// names differ); the same person on the other list, with that email, joins one of them.
+#[test]
+fn a_family_email_keeps_two_people() {
+    let wd = Workdir::new();
+    wd.write(
+        "a.csv",
+        "email,first_name,last_name,address,zip\n\
+         smiths@home.org,John,Smith,12 Oak St,27601\n\
+         smiths@home.org,Mary,Smith,12 Oak St,27601\n\
+         k.dix@x.org,Kim,Dix,9 Elm St,27603\n",
+    );
+    wd.write(
+        "b.csv",
+        "email,first_name,last_name,address,zip\nsmiths@home.org,Johnny,Smith,12 Oak Street,27601\n",
+    );
+    wd.hash("a.csv", "a.hashed.csv", "a", &[]);
+    wd.hash("b.csv", "b.hashed.csv", "b", &[]);
+    let people = |mode: &str| {
+        let out = format!("out-{mode}");
+        wd.run(&[
+            "merge",
+            "a.hashed.csv",
+            "b.hashed.csv",
+            "--match",
+            mode,
+            "-o",
+            &out,
+        ]);
+        let summary: Value =
+            serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap();
+        (summary["people"].clone(), summary["lists"]["2"].clone())
+    };
+    assert_eq!(people("fuzzy"), (3.into(), 1.into()));
+    assert_eq!(people("exact"), (2.into(), 1.into()));
+}
