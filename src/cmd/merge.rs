@@ -149,11 +149,13 @@ pub fn run(args: Args, ui: &Ui) -> Result<()> {
         let kinds: Vec<String> = c.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         ui.warn(format!(
             "{} member records hold an email or phone that more than {} records share (a \
-             placeholder typed into a required field, or a shared line): it links no one, and \
-             counts as missing in the scoring ({})",
+             placeholder typed into a required field, or a shared line): it is left out, as if \
+             missing, and joins only copies of one record (tokens left out: {}; opt-out tokens \
+             not applied: {})",
             thousands(c.records),
             c.max_holders,
-            kinds.join(", ")
+            kinds.join(", "),
+            c.opt_outs_not_applied
         ));
     }
     if !opts.suppress.is_empty() {

@@ -175,37 +175,41 @@ impl TokenTable {
     /// table and, per kind, the number of distinct tokens removed. (The voter-file hasher does
     /// this; the coordinator may receive either form.)
     pub fn without_shared_tokens(&self) -> (TokenTable, Vec<u64>) {
-        let (table, removed) = self.without_common_tokens(u64::MAX, 1);
-        (table, removed.iter().map(|r| r.len() as u64).collect())
+        let shared = self.common_tokens(u64::MAX, 1);
+        let mut table = self.clone();
+        table.remove_tokens(&shared);
+        (table, shared.iter().map(|t| t.len() as u64).collect())
     }
 
-    /// The table without the tokens that more than `max_rows` rows hold, in the kinds of
-    /// `kinds` (bit k for kind index k; the other kinds are kept whole). Returns the new table
-    /// and, per kind, the removed tokens, ascending.
-    pub fn without_common_tokens(
-        &self,
-        kinds: u64,
-        max_rows: usize,
-    ) -> (TokenTable, Vec<Vec<u64>>) {
-        let done: Vec<(Column, Vec<u64>)> = self
-            .columns
+    /// Per kind, the tokens that more than `max_rows` rows hold, ascending, in the kinds of
+    /// `kinds` (bit k for kind index k; none for the other kinds).
+    pub fn common_tokens(&self, kinds: u64, max_rows: usize) -> Vec<Vec<u64>> {
+        self.columns
             .par_iter()
             .enumerate()
             .map(|(k, col)| {
                 if kinds & (1 << k) == 0 {
-                    return (col.clone(), Vec::new());
+                    return Vec::new();
                 }
                 let mut all = col.tokens.clone();
                 all.sort_unstable();
                 // A cell holds a token once, so a run's length is the number of rows.
-                let common: Vec<u64> = all
-                    .chunk_by(|a, b| a == b)
+                all.chunk_by(|a, b| a == b)
                     .filter(|run| run.len() > max_rows)
                     .map(|run| run[0])
-                    .collect();
-                if common.is_empty() {
-                    return (col.clone(), common);
-                }
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Removes `remove[k]` (ascending) from every cell of kind k; kinds past `remove`'s end,
+    /// or with nothing to remove, are left as they are.
+    pub fn remove_tokens(&mut self, remove: &[Vec<u64>]) {
+        self.columns
+            .par_iter_mut()
+            .zip(remove)
+            .filter(|(_, gone)| !gone.is_empty())
+            .for_each(|(col, gone)| {
                 let mut out = Column {
                     offsets: Vec::with_capacity(col.offsets.len()),
                     tokens: Vec::with_capacity(col.tokens.len()),
@@ -213,24 +217,14 @@ impl TokenTable {
                 out.offsets.push(0);
                 for w in col.offsets.windows(2) {
                     for &t in col.tokens.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
-                        if common.binary_search(&t).is_err() {
+                        if gone.binary_search(&t).is_err() {
                             out.tokens.push(t);
                         }
                     }
                     out.offsets.push(out.tokens.len() as u32);
                 }
-                (out, common)
-            })
-            .collect();
-        let (columns, removed) = done.into_iter().unzip();
-        (
-            TokenTable {
-                kinds: self.kinds.clone(),
-                columns,
-                n_rows: self.n_rows,
-            },
-            removed,
-        )
+                *col = out;
+            });
     }
 }
 
@@ -286,22 +280,23 @@ mod tests {
     }
 
     #[test]
-    fn common_tokens_are_removed_only_past_the_limit_and_only_in_the_given_kinds() {
+    fn common_tokens_are_found_past_the_limit_in_the_given_kinds_and_removed() {
         let mut t = TokenTable::new(&kinds(2)).unwrap();
         // token 4 on three rows of both kinds, token 5 on two rows of kind 0
         t.push_row(&[&[4, 5], &[4]]).unwrap();
         t.push_row(&[&[4], &[4]]).unwrap();
         t.push_row(&[&[4, 5, 6], &[4]]).unwrap();
-        let (d, removed) = t.without_common_tokens(0b01, 2);
-        assert_eq!(removed, vec![vec![4], vec![]]);
-        assert_eq!(d.cell(0, 0), &[5]);
-        assert_eq!(d.cell(1, 0), &[] as &[u64]);
-        assert_eq!(d.cell(2, 0), &[5, 6]);
-        assert_eq!(d.cell(2, 1), &[4], "kind 1 is not in the mask");
-        let (_, removed) = t.without_common_tokens(0b11, 3);
+        let common = t.common_tokens(0b01, 2);
+        assert_eq!(common, vec![vec![4], vec![]]);
         assert!(
-            removed.iter().all(Vec::is_empty),
+            t.common_tokens(0b11, 3).iter().all(Vec::is_empty),
             "three rows are not more than three"
         );
+        t.remove_tokens(&common);
+        assert_eq!(t.cell(0, 0), &[5]);
+        assert_eq!(t.cell(1, 0), &[] as &[u64]);
+        assert_eq!(t.cell(2, 0), &[5, 6]);
+        assert_eq!(t.cell(2, 1), &[4], "kind 1 is not in the mask");
+        assert_eq!(t.tokens(), 6);
     }
 }

@@ -360,7 +360,12 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         clock = std::time::Instant::now();
     };
     let fuzzy = opts.match_mode == MatchMode::Fuzzy;
-    let members = load_members(&orgs, fuzzy, progress)?;
+    let mut members = load_members(&orgs, fuzzy, progress)?;
+    let common = if fuzzy {
+        take_common_contacts(&mut members)
+    } else {
+        CommonTokens::default()
+    };
     lap("load members");
     let (hits, voter_candidates) = match &voters {
         Some(v) if fuzzy => {
@@ -376,11 +381,10 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
     } else {
         Some(scan_suppression(&suppress, &members, progress)?)
     };
-    let (linked, common_contacts) = if fuzzy {
-        let (linked, common) = link_people_fuzzy(&members, &opts.link_on)?;
-        (linked, Some(common).filter(|c| c.records > 0))
+    let linked = if fuzzy {
+        link_people_fuzzy(&members, &opts.link_on, &common)?
     } else {
-        (link_people(&members, &opts.link_on), None)
+        link_people(&members, &opts.link_on)
     };
     lap("link people");
     let voter_side = match (&hits, &voter_candidates) {
@@ -388,7 +392,11 @@ pub fn merge(opts: &MergeOptions, progress: &dyn Progress) -> Result<MergeResult
         (Some(h), None) => Some(VoterSide::Exact(h)),
         _ => None,
     };
-    let people = resolve_people(&members, linked, voter_side, suppressed.as_ref())?;
+    let people = resolve_people(&members, linked, voter_side, suppressed.as_ref(), &common)?;
+    let not_applied = suppressed
+        .as_ref()
+        .map_or(0, |s| common.opt_outs_not_applied(&members, s));
+    let common_contacts = common.summary(&link_kinds(), not_applied);
     lap("voter match");
     let assignment = opts.assign.as_ref().map(|policy| {
         let eligible = assign::eligible(

@@ -663,7 +663,11 @@ pub(super) fn scan_suppression(
             }
         }
     }
-    Ok(Suppressed { keys, records })
+    Ok(Suppressed {
+        keys,
+        records,
+        any: opted_out.into_iter().collect(),
+    })
 }
 
 /// What suppression files mark.
@@ -672,6 +676,8 @@ pub(super) struct Suppressed {
     pub(super) keys: [Vec<bool>; 5],
     /// Per member record: one of its emails or phones is opted out (spec 2 files, fuzzy).
     pub(super) records: Vec<bool>,
+    /// The (table kind, token) of every email and phone of the opt-outs (spec 2, fuzzy).
+    pub(super) any: Vec<(u8, u64)>,
 }
 
 #[derive(Default)]

@@ -65,16 +65,22 @@ pub struct Summary {
 }
 
 /// Emails and phones that more member records hold than `max_holders`: placeholders (a
-/// required field's `none@none.com`) or lines many people share. They link no one and count
-/// as missing in the scoring; records holding one are joined only with exact copies of
-/// themselves.
+/// required field's `none@none.com`) or lines many people share. `merge --match fuzzy` takes
+/// them out of the members' tokens: they make no candidate, count as missing in the scoring,
+/// reach no voter record and no opt-out, and join only records that are copies of each other.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommonContacts {
     pub max_holders: u64,
     /// Member records holding at least one such token.
     pub records: u64,
-    /// Per kind (`email`, `email_any`, ...): distinct tokens too common to link.
+    /// Per kind (`email`, `email_any`, ...): distinct tokens taken out. For v1's `email`
+    /// (`phone`) that includes a token whose every record also holds a common `email_any`
+    /// (`phone_any`) token: the placeholder, or a first value not told apart from it (which
+    /// still links through `email_any`).
     pub kinds: BTreeMap<String, u64>,
+    /// Distinct opt-out tokens that were such a token, and so reached no one.
+    #[serde(default)]
+    pub opt_outs_not_applied: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -433,9 +433,24 @@ fn several_email_and_phone_flags_and_their_limits() {
     assert!(!wd.path("x.csv").exists());
 }
 
+/// Merges `files` (and `extra` arguments) in `mode` into `out-{mode}`; returns summary.json
+/// and stderr.
+fn merge_summary(wd: &Workdir, files: &[&str], mode: &str, extra: &[&str]) -> (Value, String) {
+    let out = format!("out-{mode}");
+    let mut args = vec!["merge"];
+    args.extend_from_slice(files);
+    args.extend_from_slice(&["--match", mode, "-o", &out, "--force"]);
+    args.extend_from_slice(extra);
+    let stderr = String::from_utf8_lossy(&wd.run(&args).stderr).to_string();
+    let summary = serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap();
+    (summary, stderr)
+}
+
 /// A placeholder email that a required field forces into CRMs joins no two people in fuzzy
-/// mode (exact mode, unchanged, makes one person of them); copies of one record holding it
-/// stay one person; the coordinator is told, without the value.
+/// mode (exact mode, unchanged, makes one person of them), whether it is a record's first
+/// email or its second; copies of one record holding it stay one person; an opt-out holding
+/// it reaches no one; a record with nothing else is unusable; the coordinator is told,
+/// without the value.
 #[test]
 fn a_placeholder_email_links_no_one() {
     let wd = Workdir::new();
@@ -445,58 +460,58 @@ fn a_placeholder_email_links_no_one() {
     let lasts = [
         "Lee", "Ng", "Dix", "Orr", "Roe", "Poe", "Kaye", "Vance", "Ives", "Tull",
     ];
-    let header = "email,first_name,last_name,zip\n";
+    let header = "email,email_2,first_name,last_name,zip\n";
     let person =
-        |i: usize, email: &str, zip: &str| format!("{email},{},{},{zip}\n", firsts[i], lasts[i]);
+        |i: usize, emails: &str, zip: &str| format!("{emails},{},{},{zip}\n", firsts[i], lasts[i]);
     let mut a = String::from(header);
-    (0..8).for_each(|i| a.push_str(&person(i, "none@none.com", &format!("276{i:02}"))));
+    (0..6).for_each(|i| a.push_str(&person(i, "none@none.com,", &format!("276{i:02}"))));
     // two copies of Ann's row, as an export of event sign-ups repeats a person
-    a.push_str("none@none.com,Ann,Lee,27600\nNone@None.com,Ann,Lee,27600\n");
+    a.push_str("none@none.com,,Ann,Lee,27600\nNone@None.com,,Ann,Lee,27600\n");
+    // the placeholder second, after an own address
+    (6..8).for_each(|i| a.push_str(&person(i, &format!("p{i}@x.org,none@none.com"), "27700")));
     let mut b = String::from(header);
-    (8..10).for_each(|i| b.push_str(&person(i, "NONE@none.com", &format!("9{i:04}"))));
-    b.push_str("none@none.com,Zed,Quist,10001\n");
+    (8..10).for_each(|i| b.push_str(&person(i, "NONE@none.com,", &format!("9{i:04}"))));
+    b.push_str("none@none.com,,Zed,Quist,10001\nnone@none.com,,,,\n");
     wd.write("a.csv", a);
     wd.write("b.csv", b);
+    wd.write("optouts.csv", "email\nnone@none.com\np9@x.org\n");
     wd.hash("a.csv", "a.hashed.csv", "a", &[]);
     wd.hash("b.csv", "b.hashed.csv", "b", &[]);
-    let merge = |mode: &str| {
-        let out = format!("out-{mode}");
-        let args = [
-            "merge",
-            "a.hashed.csv",
-            "b.hashed.csv",
-            "--match",
-            mode,
-            "-o",
-            &out,
-        ];
-        let stderr = String::from_utf8_lossy(&wd.run(&args).stderr).to_string();
-        let summary: Value =
-            serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap();
-        (summary, stderr)
-    };
-    let (fuzzy, stderr) = merge("fuzzy");
+    let optouts = ["--kind", "suppression"];
+    wd.hash("optouts.csv", "o.hashed.csv", "optouts", &optouts);
+    let files = ["a.hashed.csv", "b.hashed.csv"];
+    let suppress = ["--suppress", "o.hashed.csv"];
+    let (fuzzy, stderr) = merge_summary(&wd, &files, "fuzzy", &suppress);
     assert_eq!(fuzzy["people"], 11, "{fuzzy}");
+    assert_eq!(fuzzy["unusable"], 1, "{fuzzy}");
     assert_eq!(
         fuzzy["lists"]["2"],
         Value::Null,
         "no one is on both lists: {fuzzy}"
     );
+    assert_eq!(
+        fuzzy["suppressed"], 0,
+        "the placeholder opts no one out: {fuzzy}"
+    );
     let common = &fuzzy["common_contacts"];
-    assert_eq!(common["records"], 13, "{common}");
+    assert_eq!(common["records"], 14, "{common}");
     assert_eq!(common["max_holders"], 10);
-    assert_eq!(common["kinds"]["email"], 1);
     assert_eq!(common["kinds"]["email_any"], 1);
+    assert_eq!(
+        common["opt_outs_not_applied"], 2,
+        "v1's and email_any's: {common}"
+    );
     assert!(
-        stderr.contains("13 member records hold an email or phone"),
+        stderr.contains("14 member records hold an email or phone"),
         "{stderr}"
     );
     assert!(!stderr.to_lowercase().contains("none@none"), "{stderr}");
-    let (exact, _) = merge("exact");
+    let (exact, _) = merge_summary(&wd, &files, "exact", &suppress);
     assert_eq!(
-        exact["people"], 1,
+        exact["people"], 3,
         "exact mode links on the email as before: {exact}"
     );
+    assert_eq!(exact["suppressed"], 1, "{exact}");
     assert_eq!(exact.get("common_contacts"), None);
 }
 
@@ -519,18 +534,7 @@ fn a_family_email_keeps_two_people() {
     wd.hash("a.csv", "a.hashed.csv", "a", &[]);
     wd.hash("b.csv", "b.hashed.csv", "b", &[]);
     let people = |mode: &str| {
-        let out = format!("out-{mode}");
-        wd.run(&[
-            "merge",
-            "a.hashed.csv",
-            "b.hashed.csv",
-            "--match",
-            mode,
-            "-o",
-            &out,
-        ]);
-        let summary: Value =
-            serde_json::from_slice(&wd.read(&format!("{out}/summary.json"))).unwrap();
+        let (summary, _) = merge_summary(&wd, &["a.hashed.csv", "b.hashed.csv"], mode, &[]);
         (summary["people"].clone(), summary["lists"]["2"].clone())
     };
     assert_eq!(people("fuzzy"), (3.into(), 1.into()));
