@@ -263,8 +263,30 @@ fn union_on_link_kinds(
     let kinds = Kinds::new(table.kinds());
     let n_kinds = table.kinds().len();
     let cells = |r: u32| (0..n_kinds).map(move |k| table.cell(r as usize, k));
-    let first_names_differ =
-        |a: u32, b: u32| kinds.first_names_differ(&Status::of_cells(cells(a), cells(b)));
+    // A kind with a first-name atom that agrees gives the first name a level above X; most
+    // pairs sharing an email show one at once, and need no inference.
+    let first_atoms = [
+        Atom::First,
+        Atom::FirstNick,
+        Atom::FirstNysiis,
+        Atom::FirstInit,
+    ];
+    let with_first: Vec<usize> = (0..n_kinds)
+        .filter(|&k| {
+            table.kinds()[k]
+                .atoms
+                .iter()
+                .any(|a| first_atoms.contains(a))
+        })
+        .collect();
+    let shares = |x: &[u64], y: &[u64]| x.iter().any(|t| y.binary_search(t).is_ok());
+    let first_names_differ = |a: u32, b: u32| {
+        let (ra, rb) = (a as usize, b as usize);
+        !with_first
+            .iter()
+            .any(|&k| shares(table.cell(ra, k), table.cell(rb, k)))
+            && kinds.first_names_differ(&Status::of_cells(cells(a), cells(b)))
+    };
     for k in columns {
         // Runs of at most MAX_CONTACT_HOLDERS records: every pair is looked at.
         let mut holders: Vec<(u64, u32)> = table.column(k).collect();
