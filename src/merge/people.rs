@@ -236,8 +236,9 @@ fn contact_kinds(table: &TokenTable) -> u64 {
 }
 
 /// Joins the records that share a token of a `link_on` kind and, when linking on email
-/// (phone), any email (phone) of a spec 2 file, unless their first names are known to differ
-/// (a family's address or line: the scoring decides those pairs). A common token (taken out
+/// (phone), any email (phone) of a spec 2 file, when some other kind agrees too and their
+/// first names are not known to differ (otherwise, as for a family's address, the scoring
+/// decides). A common token (taken out
 /// of `table`) joins only records that are copies of each other: the same tokens in every
 /// kind, that one aside (one person's repeated rows, as an export of event sign-ups has, not
 /// a placeholder on many people's rows).
@@ -263,8 +264,11 @@ fn union_on_link_kinds(
     let kinds = Kinds::new(table.kinds());
     let n_kinds = table.kinds().len();
     let cells = |r: u32| (0..n_kinds).map(move |k| table.cell(r as usize, k));
-    // A kind with a first-name atom that agrees gives the first name a level above X; most
-    // pairs sharing an email show one at once, and need no inference.
+    let agree = |a: u32, b: u32, k: usize| {
+        let (x, y) = (table.cell(a as usize, k), table.cell(b as usize, k));
+        x.iter().any(|t| y.binary_search(t).is_ok())
+    };
+    let contact = contact_kinds(table);
     let first_atoms = [
         Atom::First,
         Atom::FirstNick,
@@ -273,19 +277,18 @@ fn union_on_link_kinds(
     ];
     let with_first: Vec<usize> = (0..n_kinds)
         .filter(|&k| {
-            table.kinds()[k]
-                .atoms
-                .iter()
-                .any(|a| first_atoms.contains(a))
+            let atoms = &table.kinds()[k].atoms;
+            atoms.iter().any(|a| first_atoms.contains(a))
         })
         .collect();
-    let shares = |x: &[u64], y: &[u64]| x.iter().any(|t| y.binary_search(t).is_ok());
-    let first_names_differ = |a: u32, b: u32| {
-        let (ra, rb) = (a as usize, b as usize);
-        !with_first
-            .iter()
-            .any(|&k| shares(table.cell(ra, k), table.cell(rb, k)))
-            && kinds.first_names_differ(&Status::of_cells(cells(a), cells(b)))
+    // Two records sharing an email are one person when some other kind agrees too (a composite
+    // of three fields with a name or the date of birth) and their first names are not known to
+    // differ; otherwise (a family's address, two people with nothing else in common) the
+    // scoring decides. A first-name kind that agrees settles both without inference.
+    let one_person = |a: u32, b: u32| {
+        with_first.iter().any(|&k| agree(a, b, k))
+            || ((0..n_kinds).any(|k| contact & 1 << k == 0 && agree(a, b, k))
+                && !kinds.first_names_differ(&Status::of_cells(cells(a), cells(b))))
     };
     for k in columns {
         // Runs of at most MAX_CONTACT_HOLDERS records: every pair is looked at.
@@ -294,7 +297,7 @@ fn union_on_link_kinds(
         for run in holders.chunk_by(|a, b| a.0 == b.0) {
             for (i, &(_, a)) in run.iter().enumerate() {
                 for &(_, b) in &run[i + 1..] {
-                    if !first_names_differ(a, b) {
+                    if one_person(a, b) {
                         uf.union(a, b);
                     }
                 }
@@ -624,17 +627,20 @@ mod tests {
 
     #[test]
     fn records_sharing_any_email_are_joined_and_any_phone_only_when_linking_on_phone() {
-        // rows 0 and 1 share an email (row 0's second); rows 2 and 3 share a phone only
+        // rows 0 and 1 share an email (row 0's second) and a name; rows 2 and 3 a phone and
+        // a name; row 4 shares row 0's email and nothing else (the scoring decides)
         let table = table_of(&[
-            &[("email_any", &[5, 9])],
-            &[("email_any", &[9]), ("phone_any", &[1])],
-            &[("phone_any", &[2])],
-            &[("email_any", &[7]), ("phone_any", &[2])],
+            &[("email_any", &[5, 9]), ("name_zip", &[1])],
+            &[("email_any", &[9]), ("phone_any", &[1]), ("name_zip", &[1])],
+            &[("phone_any", &[2]), ("name_zip", &[2])],
+            &[("email_any", &[7]), ("phone_any", &[2]), ("name_zip", &[2])],
+            &[("email_any", &[9]), ("name_zip", &[3])],
         ]);
         let mut uf = hard_links(&table, &[Kind::Email]);
         assert_eq!(uf.find(0), uf.find(1));
         assert_ne!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(0), uf.find(3));
+        assert_ne!(uf.find(0), uf.find(4));
         let mut uf = hard_links(&table, &[Kind::Email, Kind::Phone]);
         assert_eq!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(1), uf.find(2));
@@ -643,9 +649,10 @@ mod tests {
     #[test]
     fn a_placeholder_first_on_some_records_and_second_on_others_links_no_one() {
         // Email 9 is the only email of rows 0-7 (v1's too) and the second of rows 8-12, whose
-        // v1 email is their own (rows 11 and 12 share theirs): 13 holders of the every-email
-        // token, 8 of v1's, whose every holder holds the common every-email token.
-        let names: Vec<[u64; 1]> = (0..13u64).map(|i| [100 + i]).collect();
+        // v1 email is their own (rows 11 and 12, one person, share theirs and their name): 13
+        // holders of the every-email token, 8 of v1's, whose every holder holds the common
+        // every-email token.
+        let names: Vec<[u64; 1]> = (0..13u64).map(|i| [100 + i.min(11)]).collect();
         let own: Vec<[u64; 1]> = (0..13u64).map(|i| [50 + i.min(11)]).collect();
         let both: Vec<[u64; 2]> = (0..13u64).map(|i| [9, 50 + i.min(11)]).collect();
         let mut rows: Vec<Vec<(&str, &[u64])>> = Vec::new();
@@ -707,7 +714,7 @@ mod tests {
     fn a_placeholder_email_links_only_copies_of_one_record() {
         // Twelve records hold email 9 (v1 and any): rows 0-9 are ten different people, rows
         // 10 and 11 copies of row 0 (the same tokens in every other kind). Rows 12 and 13
-        // share email 4, on two records only: joined whatever else they hold.
+        // share email 4, on two records only, and nothing else: the scoring decides.
         let mut rows: Vec<Vec<(&str, &[u64])>> = Vec::new();
         let names: Vec<[u64; 1]> = (0..10u64).map(|i| [100 + i]).collect();
         for name in names.iter().chain([&names[0], &names[0]]) {
@@ -726,7 +733,7 @@ mod tests {
         assert_eq!(roots.len(), 10, "the placeholder joins no two people");
         assert_eq!(uf.find(10), uf.find(0));
         assert_eq!(uf.find(11), uf.find(0));
-        assert_eq!(uf.find(12), uf.find(13));
+        assert_ne!(uf.find(12), uf.find(13));
         let kinds: Vec<_> = all_kinds().into_iter().cloned().collect();
         let counted = hard_links_and_common(&table, &[Kind::Email])
             .1
