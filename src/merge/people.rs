@@ -236,9 +236,9 @@ fn contact_kinds(table: &TokenTable) -> u64 {
 }
 
 /// Joins the records that share a token of a `link_on` kind and, when linking on email
-/// (phone), any email (phone) of a spec 2 file, when some other kind agrees too and their
-/// first names are not known to differ (otherwise, as for a family's address, the scoring
-/// decides). A common token (taken out
+/// (phone), any email (phone) of a spec 2 file, when they hold no other kind to compare, or
+/// some other kind agrees too and their first names are not known to differ (otherwise, as
+/// for a family's address, the scoring decides). A common token (taken out
 /// of `table`) joins only records that are copies of each other: the same tokens in every
 /// kind, that one aside (one person's repeated rows, as an export of event sign-ups has, not
 /// a placeholder on many people's rows).
@@ -281,13 +281,23 @@ fn union_on_link_kinds(
             atoms.iter().any(|a| first_atoms.contains(a))
         })
         .collect();
-    // Two records sharing an email are one person when some other kind agrees too (a composite
-    // of three fields with a name or the date of birth) and their first names are not known to
-    // differ; otherwise (a family's address, two people with nothing else in common) the
-    // scoring decides. A first-name kind that agrees settles both without inference.
+    // Two records sharing an email are one person when nothing else can be compared (both
+    // hold no other kind: an email-only list), or when some other kind agrees too (a
+    // composite of three fields with a name or the date of birth) and their first names are
+    // not known to differ. Otherwise (a family's address, two people whose other kinds all
+    // differ) the scoring decides. A first-name kind that agrees settles it without inference.
+    let others = |a: u32, b: u32| {
+        (0..n_kinds).filter(move |&k| {
+            contact & 1 << k == 0 && {
+                let (x, y) = (table.cell(a as usize, k), table.cell(b as usize, k));
+                !x.is_empty() && !y.is_empty()
+            }
+        })
+    };
     let one_person = |a: u32, b: u32| {
         with_first.iter().any(|&k| agree(a, b, k))
-            || ((0..n_kinds).any(|k| contact & 1 << k == 0 && agree(a, b, k))
+            || others(a, b).next().is_none()
+            || (others(a, b).any(|k| agree(a, b, k))
                 && !kinds.first_names_differ(&Status::of_cells(cells(a), cells(b))))
     };
     for k in columns {
@@ -628,19 +638,27 @@ mod tests {
     #[test]
     fn records_sharing_any_email_are_joined_and_any_phone_only_when_linking_on_phone() {
         // rows 0 and 1 share an email (row 0's second) and a name; rows 2 and 3 a phone and
-        // a name; row 4 shares row 0's email and nothing else (the scoring decides)
+        // a name; row 4 shares row 0's email and nothing else (the scoring decides); rows 5
+        // and 6 share an email and have nothing else to compare
         let table = table_of(&[
             &[("email_any", &[5, 9]), ("name_zip", &[1])],
             &[("email_any", &[9]), ("phone_any", &[1]), ("name_zip", &[1])],
             &[("phone_any", &[2]), ("name_zip", &[2])],
             &[("email_any", &[7]), ("phone_any", &[2]), ("name_zip", &[2])],
             &[("email_any", &[9]), ("name_zip", &[3])],
+            &[("email_any", &[11])],
+            &[("email_any", &[11]), ("name_zip", &[4])],
         ]);
         let mut uf = hard_links(&table, &[Kind::Email]);
         assert_eq!(uf.find(0), uf.find(1));
         assert_ne!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(0), uf.find(3));
         assert_ne!(uf.find(0), uf.find(4));
+        assert_eq!(
+            uf.find(5),
+            uf.find(6),
+            "nothing else to compare: the email decides"
+        );
         let mut uf = hard_links(&table, &[Kind::Email, Kind::Phone]);
         assert_eq!(uf.find(2), uf.find(3));
         assert_ne!(uf.find(1), uf.find(2));
