@@ -262,6 +262,15 @@ impl Kinds {
         }
     }
 
+    /// The kinds (a bit each) whose agreement alone gives the first name a level above X:
+    /// those holding the first name, its nickname form, NYSIIS code or initial.
+    pub fn first_level_kinds(&self) -> u64 {
+        let kinds = self.atoms.iter().enumerate();
+        kinds
+            .filter(|(_, m)| *m & (F | FK | FN | FI) != 0)
+            .fold(0, |mask, (k, _)| mask | 1 << k)
+    }
+
     /// Whether the pair's first names are known to differ (level X).
     pub fn first_names_differ(&self, st: &Status) -> bool {
         pattern_levels(self.infer(st).pattern)[0] == level_of(0, "X")

@@ -2,7 +2,7 @@
 //! person's voter match, pass by pass.
 
 use super::*;
-use crate::link::infer::{Kinds, Status};
+use crate::link::infer::{Kinds, Status, bits};
 
 pub(super) struct UnionFind {
     pub(super) parent: Vec<u32>,
@@ -147,9 +147,8 @@ pub(super) fn take_common_contacts(members: &mut Members) -> CommonTokens {
         return CommonTokens::default();
     };
     let mut tokens = table.common_tokens(contact_kinds(table), MAX_CONTACT_HOLDERS);
-    let position = |atom: Atom| table.kinds().iter().position(|d| d.atoms == [atom]);
     for (v1, any) in [(Atom::Email, Atom::EmailAny), (Atom::Phone, Atom::PhoneAny)] {
-        let (Some(v1), Some(any)) = (position(v1), position(any)) else {
+        let (Some(v1), Some(any)) = (kind_of(table, v1), kind_of(table, any)) else {
             continue;
         };
         if tokens[any].is_empty() {
@@ -227,6 +226,11 @@ pub(super) fn link_people_fuzzy(
     Ok(order_people(members, &roots))
 }
 
+/// The table index of the kind made of `atom` alone (`email`, `email_any`, ...).
+fn kind_of(table: &TokenTable, atom: Atom) -> Option<usize> {
+    table.kinds().iter().position(|d| d.atoms == [atom])
+}
+
 /// The kinds of one direct identifier (email, phone, `email_any`, `phone_any`), a bit each.
 fn contact_kinds(table: &TokenTable) -> u64 {
     let kinds = table.kinds().iter().enumerate();
@@ -248,17 +252,16 @@ fn union_on_link_kinds(
     link_on: &[Kind],
     uf: &mut UnionFind,
 ) {
-    let position = |found: &dyn Fn(&KindDef) -> bool| table.kinds().iter().position(found);
     let mut columns = Vec::new();
     for kind in link_on {
-        columns.extend(position(&|d| d.name == kind.name()));
+        columns.extend(table.kinds().iter().position(|d| d.name == kind.name()));
         let any = match kind {
             Kind::Email => Some(Atom::EmailAny),
             Kind::Phone => Some(Atom::PhoneAny),
             _ => None,
         };
         if let Some(atom) = any {
-            columns.extend(position(&|d| d.atoms == [atom]));
+            columns.extend(kind_of(table, atom));
         }
     }
     let kinds = Kinds::new(table.kinds());
@@ -269,18 +272,7 @@ fn union_on_link_kinds(
         x.iter().any(|t| y.binary_search(t).is_ok())
     };
     let contact = contact_kinds(table);
-    let first_atoms = [
-        Atom::First,
-        Atom::FirstNick,
-        Atom::FirstNysiis,
-        Atom::FirstInit,
-    ];
-    let with_first: Vec<usize> = (0..n_kinds)
-        .filter(|&k| {
-            let atoms = &table.kinds()[k].atoms;
-            atoms.iter().any(|a| first_atoms.contains(a))
-        })
-        .collect();
+    let with_first = kinds.first_level_kinds();
     // Two records sharing an email are one person when nothing else can be compared (both
     // hold no other kind: an email-only list), or when some other kind agrees too (a
     // composite of three fields with a name or the date of birth) and their first names are
@@ -295,7 +287,7 @@ fn union_on_link_kinds(
         })
     };
     let one_person = |a: u32, b: u32| {
-        with_first.iter().any(|&k| agree(a, b, k))
+        bits(with_first).any(|k| agree(a, b, k))
             || others(a, b).next().is_none()
             || (others(a, b).any(|k| agree(a, b, k))
                 && !kinds.first_names_differ(&Status::of_cells(cells(a), cells(b))))
